@@ -1,0 +1,22 @@
+// YottaStore. Licensed under the Apache License 2.0.
+// Every command family's registration function. A new family is a new
+// commands/<group>_family.cc plus one line here and one in RegisterAllFamilies.
+#pragma once
+
+namespace yotta {
+
+class CommandRegistry;
+
+void RegisterConnectionFamily(CommandRegistry& reg);  // PING ECHO HELLO AUTH SELECT CLIENT QUIT RESET
+void RegisterStringFamily(CommandRegistry& reg);      // GET SET INCR APPEND ... LCS
+void RegisterGenericFamily(CommandRegistry& reg);     // DEL EXPIRE TTL TYPE SCAN RENAME COPY DUMP ...
+void RegisterServerFamily(CommandRegistry& reg);      // INFO CONFIG COMMAND DBSIZE FLUSH* SLOWLOG ...
+
+inline void RegisterAllFamilies(CommandRegistry& reg) {
+  RegisterConnectionFamily(reg);
+  RegisterStringFamily(reg);
+  RegisterGenericFamily(reg);
+  RegisterServerFamily(reg);
+}
+
+}  // namespace yotta

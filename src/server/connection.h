@@ -1,0 +1,143 @@
+// YottaStore. Licensed under the Apache License 2.0.
+// Connection: one client, living on one shard's thread for its whole life.
+//
+// Request flow: reads append to `in_`; ProcessInput parses every complete
+// command and routes each one:
+//   - connection commands and commands whose keys live on this shard run
+//     inline (when the shard is not held by a transaction);
+//   - commands whose keys all live on one other shard are batched: one hop
+//     per shard per batch carries every such command, in order;
+//   - commands spanning shards, and global ones, become a Txn. The batch so
+//     far is sent first (so per-shard order is kept), and parsing waits
+//     until the transaction is done.
+// Replies go straight to `out_` while nothing is outstanding; once a
+// command is remote, later replies of the batch go to ordered slots that are
+// copied out when every hop has come back. Output is written once per read
+// (or completion), with uv_try_write first.
+//
+// Lifetime: Close() may happen with hops in flight; the object is deleted
+// only when the handle is closed and nothing refers to it.
+#pragma once
+
+#include <uv.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/client_info.h"
+#include "server/command.h"
+#include "server/resp_parser.h"
+
+namespace yotta {
+
+class Shard;
+
+class Connection {
+ public:
+  // Listener callback: accepts one connection on `server` (data = Shard*).
+  static void OnNewConnection(uv_stream_t* server, int status);
+
+  uint64_t id() const { return info_->id; }
+  ClientInfo& info() { return *info_; }
+  Shard* home() const { return home_; }
+
+  // Shard thread. Closes the socket; idempotent.
+  void Close();
+  // Shard thread, from the shard's timer: idle timeout, buffer limits.
+  void Cron();
+
+  // Connection state, for connection commands (home thread only).
+  int db() const { return db_; }
+  void set_db(int db);
+  int resp() const { return resp_; }
+  void set_resp(int resp);
+  bool authenticated() const { return authenticated_; }
+  void set_authenticated(bool a);
+  // The current command's reply is not sent (CLIENT REPLY OFF|SKIP).
+  void SuppressCurrentReply() { suppress_current_ = true; }
+  void SetReplyMode(int mode);  // 0 on, 1 off, 2 skip next
+  // Close after the pending replies are written (QUIT).
+  void CloseAfterReply() { close_after_reply_ = true; }
+  void MakeMonitor();
+
+  // Parks the current command (home thread, from a handler that wrote no
+  // reply): its reply stays pending, and later commands wait, until the
+  // returned completion is called on the home thread with the RESP bytes.
+  // Call it exactly once. Used by DEBUG SLEEP and, later, blocking commands.
+  using Completion = std::function<void(std::string reply)>;
+  Completion Park();
+  // Writes raw RESP to the client now (MONITOR feed, pushes); home thread.
+  void WriteRaw(std::string_view s);
+
+ private:
+  struct Slot {
+    std::string reply;
+    bool suppress = false;
+  };
+  struct OwnedCmd;
+  struct HopBatch;
+
+  explicit Connection(Shard* home);
+  ~Connection();
+
+  static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void OnWrite(uv_write_t* req, int status);
+
+  void ProcessInput();
+  void Dispatch(std::span<const std::string_view> args);
+  void RunInline(const CommandSpec* spec, std::span<const std::string_view> args);
+  void AddToHop(int shard, const CommandSpec* spec, std::span<const std::string_view> args);
+  void StartTxn(std::vector<int> shards, const CommandSpec* spec, std::span<const std::string_view> args);
+  void SendHops();
+  void OnHopDone();
+  void FlushSlots();
+  void ReplyError(std::string_view err);
+  std::string* ReplyTarget(bool* suppress);
+  void Flush();
+  void MaybeDelete();
+  bool TakeSuppress();
+
+  // Input buffer: [start_, end_) unconsumed bytes of data_.
+  void Reserve(size_t free_bytes);
+  std::string_view Unparsed() const { return {data_.get() + start_, end_ - start_}; }
+
+  uv_tcp_t tcp_;
+  Shard* home_;
+  std::shared_ptr<ClientInfo> info_;
+
+  std::unique_ptr<char[]> data_;
+  size_t cap_ = 0, start_ = 0, end_ = 0;
+  RespParser parser_;
+  std::vector<std::string_view> args_;
+  std::vector<int> key_idx_;
+
+  std::string out_;        // replies not yet handed to libuv
+  std::string writing_;    // the buffer of the write in flight
+  uv_write_t write_req_;
+  bool write_in_flight_ = false;
+  bool reading_ = false;
+
+  std::deque<Slot> slots_;
+  std::vector<HopBatch*> pending_hops_;  // by shard, not yet sent
+  int inflight_ = 0;                     // hops and txns outstanding
+  bool waiting_ = false;                 // parsing paused until inflight_ == 0
+
+  int db_ = 0;
+  int resp_ = 2;
+  bool authenticated_ = true;
+  int reply_mode_ = 0;
+  bool skip_next_ = false;
+  bool suppress_current_ = false;
+  bool close_after_reply_ = false;
+  bool closed_ = false;
+  bool handle_closed_ = false;
+  bool in_process_ = false;
+};
+
+}  // namespace yotta

@@ -1,0 +1,148 @@
+// YottaStore. Licensed under the Apache License 2.0.
+#include "server/dispatcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/str_util.h"
+#include "server/client_info.h"
+#include "server/command_context.h"
+#include "server/command_registry.h"
+#include "server/config.h"
+#include "server/connection.h"
+#include "server/errors.h"
+#include "server/shard.h"
+#include "server/slowlog.h"
+
+namespace yotta {
+
+const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::string* err) {
+  const CommandRegistry& reg = CommandRegistry::Global();
+  const CommandSpec* spec = reg.Find(args[0]);
+  if (!spec) {
+    *err = ErrUnknownCommand(args[0], args.data() + 1, args.size() - 1);
+    return nullptr;
+  }
+  if (spec->is_container()) {
+    if (args.size() < 2) {
+      *err = ErrWrongArgs(spec->name);
+      return nullptr;
+    }
+    const CommandSpec* sub = reg.FindSub(*spec, args[1]);
+    if (!sub) {
+      *err = ErrUnknownSubcommand(args[1], spec->name);
+      return nullptr;
+    }
+    spec = sub;
+  }
+  int argc = static_cast<int>(args.size());
+  if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
+    *err = ErrWrongArgs(spec->name);
+    return nullptr;
+  }
+  return spec;
+}
+
+void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
+                    int db_index, Connection* conn, const ClientInfo* client) {
+  CmdContext cx(spec, args, rb, db_index, conn, ShardSet::Global());
+  uint64_t errors_before = rb->errors();
+  int64_t start = MonotonicUs();
+  spec->handler(cx);
+  int64_t dur = MonotonicUs() - start;
+  Shard* shard = Shard::Current();
+  if (shard) {
+    ShardStats& st = shard->stats();
+    st.commands_processed.Add();
+    CommandStat& cs = st.cmd(spec->id);
+    cs.calls.Add();
+    cs.usec.Add(static_cast<uint64_t>(dur));
+    if (rb->errors() != errors_before) {
+      cs.failed_calls.Add();
+      st.error_replies.Add();
+    }
+  }
+  int64_t slower = Config::Get().slowlog_log_slower_than.load(std::memory_order_relaxed);
+  if (slower >= 0 && dur >= slower && !(spec->flags & kSkipSlowlog)) {
+    Slowlog::Get().Add(args, dur, client ? client->addr : "", client ? client->Name() : "");
+  }
+}
+
+namespace {
+std::atomic<int> g_monitor_count{0};
+std::mutex g_monitor_mu;
+struct MonitorRef {
+  uint64_t id;
+  Shard* home;
+};
+std::vector<MonitorRef> g_monitors;  // guarded by g_monitor_mu
+
+void AppendQuoted(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '"': out->append("\\\""); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\a': out->append("\\a"); break;
+      case '\b': out->append("\\b"); break;
+      default:
+        if (std::isprint(c)) {
+          out->push_back(static_cast<char>(c));
+        } else {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+          out->append(buf);
+        }
+    }
+  }
+  out->push_back('"');
+}
+}  // namespace
+
+bool MonitorActive() { return g_monitor_count.load(std::memory_order_relaxed) > 0; }
+
+void MonitorAdd(Connection* c) {
+  std::lock_guard l(g_monitor_mu);
+  g_monitors.push_back({c->id(), c->home()});
+  g_monitor_count.store(static_cast<int>(g_monitors.size()));
+}
+
+void MonitorRemove(uint64_t id) {
+  std::lock_guard l(g_monitor_mu);
+  auto it = std::remove_if(g_monitors.begin(), g_monitors.end(), [&](const MonitorRef& m) { return m.id == id; });
+  g_monitors.erase(it, g_monitors.end());
+  g_monitor_count.store(static_cast<int>(g_monitors.size()));
+}
+
+void MonitorFeed(const ClientInfo& from, int db, std::span<const std::string_view> args) {
+  int64_t us = NowUs();
+  char head[96];
+  std::snprintf(head, sizeof(head), "+%lld.%06lld [%d %s]", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000), db, from.addr.c_str());
+  std::string line(head);
+  for (std::string_view a : args) {
+    line.push_back(' ');
+    AppendQuoted(&line, a);
+  }
+  line.append("\r\n");
+  std::vector<MonitorRef> targets;
+  {
+    std::lock_guard l(g_monitor_mu);
+    targets = g_monitors;
+  }
+  for (const MonitorRef& m : targets) {
+    if (m.id == from.id) continue;
+    m.home->PostControl([m, line] {
+      Connection* c = m.home->FindConnection(m.id);
+      if (c) c->WriteRaw(line);
+    });
+  }
+}
+
+}  // namespace yotta

@@ -1,0 +1,34 @@
+// YottaStore. Licensed under the Apache License 2.0.
+// The checks a command passes before its handler runs, and the call itself
+// with its accounting (INFO commandstats, SLOWLOG, MONITOR).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "server/command.h"
+#include "server/reply_builder.h"
+
+namespace yotta {
+
+class Connection;
+struct ClientInfo;
+
+// Looks up args[0] (and a subcommand) and checks arity. On failure returns
+// nullptr and sets *err to Redis's error text.
+const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::string* err);
+
+// Runs the handler on the calling thread and records stats on the calling
+// shard. `conn` may be nullptr (remote hop); `client` is for SLOWLOG.
+void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
+                    int db_index, Connection* conn, const ClientInfo* client);
+
+// MONITOR: true iff any client is monitoring (cheap check per command).
+bool MonitorActive();
+// Sends the command line to every monitor. Any thread.
+void MonitorFeed(const ClientInfo& from, int db, std::span<const std::string_view> args);
+void MonitorAdd(Connection* c);
+void MonitorRemove(uint64_t id);
+
+}  // namespace yotta
