@@ -410,7 +410,7 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
   constexpr uint32_t kConn = kConnection;
   const char* cat = "connection";
   reg.Add({"ping", -1, kFast | kConn, {}, CmdPing, cat});
-  reg.Add({"echo", 2, kFast | kConn, {}, CmdEcho, cat});
+  reg.Add({"echo", 2, kLoading | kStale | kFast | kConn, {}, CmdEcho, cat});
   reg.Add({"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kConn, {}, CmdHello, cat});
   reg.Add({"auth", -2, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kConn, {}, CmdAuth, cat});
   reg.Add({"select", 2, kLoading | kStale | kFast | kConn, {}, CmdSelect, cat});
@@ -429,7 +429,7 @@ void RegisterConnectionFamily(CommandRegistry& reg) {
   reg.Add({"client|no-evict", 3, sub | kAdmin, {}, CmdClientNoEvict, cat});
   reg.Add({"client|no-touch", 3, sub, {}, CmdClientNoTouch, cat});
   reg.Add({"client|getredir", 2, sub, {}, CmdClientGetRedir, cat});
-  reg.Add({"client|help", 2, sub, {}, CmdClientHelp, cat});
+  reg.Add({"client|help", 2, kLoading | kStale | kConn, {}, CmdClientHelp, cat});
 }
 
 }  // namespace yotta

@@ -1,6 +1,7 @@
 // YottaStore. Licensed under the Apache License 2.0.
 #include "server/config.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -279,12 +280,8 @@ bool Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs, 
       *err = "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
       return false;
     }
-    for (const Change& c : changes) {
-      if (c.p == p) {
-        *err = "ERR Duplicate parameter - '" + name + "'";
-        return false;
-      }
-    }
+    // Redis treats an alias and its canonical name as distinct arguments
+    // (the last one wins); exact repeats are rejected by CONFIG SET itself.
     if (!p->is_mutable && !startup) {
       *err = "ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config";
       return false;
@@ -295,6 +292,8 @@ bool Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs, 
     switch (p->kind) {
       case Kind::kInt:
         ok = ParseInt64(raw, &c.num);
+        // Redis accepts any hz >= 0 and clamps it into [1, 500].
+        if (ok && p->name == "hz" && c.num >= 0) c.num = std::clamp<int64_t>(c.num, p->min, p->max);
         if (ok && (c.num < p->min || c.num > p->max)) {
           ok = false;
           why = "argument must be between " + std::to_string(p->min) + " and " + std::to_string(p->max) + " inclusive";
@@ -302,11 +301,8 @@ bool Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs, 
         c.value = std::to_string(c.num);
         break;
       case Kind::kMemory:
-        ok = ParseMemory(raw, &c.num);
-        if (ok && c.num < p->min) {
-          ok = false;
-          why = "argument must be a memory value";
-        }
+        ok = ParseMemory(raw, &c.num) && c.num >= p->min;
+        why = "argument must be a memory value";
         c.value = std::to_string(c.num);
         break;
       case Kind::kBool: {
