@@ -25,6 +25,14 @@ constexpr int64_t kRehashBudgetUs = 1000;
 Shard::Shard(int index, ShardSet* set, int num_dbs)
     : index_(index), set_(set), slice_(num_dbs, &stats_) {
   stats_.SizeCommands(CommandRegistry::Global().total_with_subcommands());
+  // The loop and its wake-up handle exist before any shard thread starts:
+  // a shard that starts first may accept a client and post to this one at
+  // once. (A loop may be created on one thread and run on another.)
+  uv_loop_init(&loop_);
+  uv_async_init(&loop_, &wake_, &Shard::OnWake);
+  wake_.data = this;
+  uv_timer_init(&loop_, &cron_);
+  cron_.data = this;
 }
 
 Shard::~Shard() = default;
@@ -139,11 +147,6 @@ void Shard::ThreadMain(int cpu) {
     CPU_SET(cpu, &set);
     pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
   }
-  uv_loop_init(&loop_);
-  uv_async_init(&loop_, &wake_, &Shard::OnWake);
-  wake_.data = this;
-  uv_timer_init(&loop_, &cron_);
-  cron_.data = this;
   int64_t period = std::max<int64_t>(1, 1000 / Config::Get().hz.load());
   uv_timer_start(&cron_, &Shard::OnTimer, period, period);
 
