@@ -7,7 +7,10 @@
 namespace yotta {
 
 void Txn::OnHeld() {
-  if (held_.fetch_add(1, std::memory_order_acq_rel) + 1 == shards_.size()) {
+  // Read the size before counting: once the last shard counts, the
+  // coordinator may run and delete this Txn at any moment.
+  size_t n = shards_.size();
+  if (held_.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
     coordinator_->PostControl([this] { Run(); });
   }
 }
