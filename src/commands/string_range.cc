@@ -52,22 +52,6 @@ Entry** FindStringLink(CmdContext& cx, Db& db, std::string_view key, bool* wrong
   return true;
 }
 
-int64_t* BytesCounter(CmdContext& cx, std::string_view key) {
-  return cx.shards().shard(cx.shards().ShardOf(key))->slice().bytes_counter();
-}
-
-// Makes room for `len` value bytes in the string at `link`, keeping its
-// bytes; returns the (possibly moved) entry. ReserveString reallocates in
-// place of the old entry, so the slot is repointed here rather than through
-// Db::Replace, which would read (and free) the already released original.
-// The moved entry keeps its chain link, flags and TTL, so nothing else about
-// the table changes.
-Entry* GrowString(CmdContext& cx, Entry** link, std::string_view key, size_t len) {
-  Entry* e = EntryAlloc::ReserveString(*link, len, BytesCounter(cx, key));
-  *link = e;
-  return e;
-}
-
 // APPEND key value: creates the key when missing; replies the new length.
 void CmdAppend(CmdContext& cx) {
   std::string_view key = cx.arg(1), val = cx.arg(2);
@@ -83,7 +67,7 @@ void CmdAppend(CmdContext& cx) {
   size_t old_len = (*link)->val_len();
   if (!CheckStringLength(cx, old_len, val.size())) return;
   size_t total = old_len + val.size();
-  Entry* e = GrowString(cx, link, key, total);
+  Entry* e = db.GrowString(link, total);
   if (!val.empty()) std::memcpy(e->mutable_str() + old_len, val.data(), val.size());
   e->set_val_len(static_cast<uint32_t>(total));
   cx.rb().Integer(static_cast<int64_t>(total));
@@ -155,9 +139,9 @@ void CmdSetRange(CmdContext& cx) {
   size_t new_len = std::max(old_len, off + val.size());
   Entry* e;
   if (link) {
-    e = GrowString(cx, link, key, new_len);
+    e = db.GrowString(link, new_len);
   } else {
-    e = EntryAlloc::NewString(key, "", 0, BytesCounter(cx, key), new_len);
+    e = EntryAlloc::NewString(key, "", 0, db.slice().bytes_counter(), new_len);
     db.Insert(e);
   }
   if (off > old_len) std::memset(e->mutable_str() + old_len, 0, off - old_len);

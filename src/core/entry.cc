@@ -105,7 +105,8 @@ Entry* EntryAlloc::WithExpire(Entry* e, int64_t expire_ms, int64_t* bytes) {
   size_t n = Entry::kHeaderSize + (want ? 8 : 0) + payload;
   auto* ne = static_cast<Entry*>(Alloc(n));
   std::memcpy(ne, e, Entry::kHeaderSize);
-  std::memcpy(reinterpret_cast<char*>(ne) + Entry::kHeaderSize + (want ? 8 : 0), e->data_start(), payload);
+  std::memcpy(reinterpret_cast<char*>(ne) + Entry::kHeaderSize + (want ? 8 : 0), e->data_start(),
+              payload);
   if (want) {
     ne->set_flag(Entry::kHasExpire);
     ne->set_expire_ms(expire_ms);
@@ -129,6 +130,34 @@ Entry* EntryAlloc::ReserveString(Entry* e, size_t len, int64_t* bytes) {
   if (!ne) throw std::bad_alloc();
   *bytes += static_cast<int64_t>(Usable(ne)) - before;
   return ne;
+}
+
+Entry* EntryAlloc::Rekey(Entry* e, std::string_view key, int64_t* from, int64_t* to) {
+  int64_t exp = e->expire_ms();
+  Entry* ne;
+  if (e->is_object()) {
+    ne = NewObject(key, e->type(), e->obj(), exp, to);
+    const ObjectOps& ops = GetObjectOps(e->type());
+    if (ops.bytes && from != to) {
+      int64_t b = static_cast<int64_t>(ops.bytes(e->obj()));
+      *from -= b;
+      *to += b;
+    }
+  } else {
+    ne = NewString(key, e->str(), exp, to);
+  }
+  ne->meta_ = e->meta_;  // type, flags (expire, dirty, cold) and access info
+  FreeShell(e, from);
+  return ne;
+}
+
+Entry* EntryAlloc::Copy(const Entry* e, std::string_view key, int64_t expire_ms, int64_t* bytes) {
+  if (!e->is_object()) return NewString(key, e->str(), expire_ms, bytes);
+  const ObjectOps& ops = GetObjectOps(e->type());
+  if (!ops.clone) return nullptr;
+  void* obj = ops.clone(e->obj());
+  if (ops.bytes) *bytes += static_cast<int64_t>(ops.bytes(obj));
+  return NewObject(key, e->type(), obj, expire_ms, bytes);
 }
 
 }  // namespace yotta

@@ -3,11 +3,14 @@
 //
 //   [next 8][key_len 4][val_len 4][meta 4] [expire_ms 8, iff kHasExpire] [key] [value]
 //
-// `meta` packs the type (4 bits), flags (4 bits) and a 24-bit LRU clock in
-// seconds, as Redis keeps it. A string value is stored inline; any other type
-// stores an 8-byte pointer to its object (flag kObject). The dirty and cold
-// flags are for the storage tier: dirty = changed since last persisted,
-// cold = the value lives only on disk and must be fetched before use.
+// `meta` packs the type (4 bits), flags (4 bits) and 24 bits of access info,
+// as Redis keeps it: the LRU clock in seconds, or under an LFU maxmemory
+// policy the minutes of the last decay (16 bits) and a logarithmic access
+// counter (8 bits). server/db_slice.h maintains and interprets them.
+// A string value is stored inline; any other type stores an 8-byte pointer to
+// its object (flag kObject). The dirty and cold flags are for the storage
+// tier: dirty = changed since last persisted, cold = the value lives only on
+// disk and must be fetched before use.
 //
 // Entries are created and freed only through the functions below, which keep
 // the owning shard's byte count accurate.
@@ -15,6 +18,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace yotta {
@@ -98,10 +102,22 @@ class Entry {
 
 // Per-type hooks for object values, registered by the families that own the
 // types (collections, JSON). Free releases the object; Bytes estimates its
-// heap size for memory accounting.
+// heap size for memory accounting (the shard's counter holds the sum of
+// Bytes over its objects, so a family adjusts it when an object grows).
+// The optional hooks serve the keyspace commands; a missing one makes the
+// command reply an error for that type instead of crashing:
+//   clone     a deep copy (COPY);
+//   encoding  Redis's OBJECT ENCODING name ("listpack", "hashtable", ...);
+//   dump      appends the DUMP payload of the object (after the type byte);
+//   restore   rebuilds an object from that payload, nullptr if malformed
+//             (RESTORE must reject any corrupted input without crashing).
 struct ObjectOps {
   void (*free)(void* obj) = nullptr;
   size_t (*bytes)(const void* obj) = nullptr;
+  void* (*clone)(const void* obj) = nullptr;
+  std::string_view (*encoding)(const void* obj) = nullptr;
+  void (*dump)(const void* obj, std::string* out) = nullptr;
+  void* (*restore)(std::string_view payload) = nullptr;
 };
 void RegisterObjectOps(ObjType t, ObjectOps ops);
 const ObjectOps& GetObjectOps(ObjType t);
@@ -126,6 +142,14 @@ struct EntryAlloc {
   static Entry* ReserveString(Entry* e, size_t len, int64_t* bytes);
   // Allocated bytes of the entry itself (not its object).
   static size_t Usable(const Entry* e);
+  // Moves e's value (and expiry, flags, LRU/LFU field) into a new entry named
+  // `key` and frees e's shell. The old entry is charged to *from, the new one
+  // and its object to *to (they differ when the key changes shard: RENAME).
+  // REQUIRES: e is detached from its table.
+  static Entry* Rekey(Entry* e, std::string_view key, int64_t* from, int64_t* to);
+  // A deep copy of e's value under `key` with the given expiry, charged to
+  // *bytes; nullptr if the type has no clone hook (COPY).
+  static Entry* Copy(const Entry* e, std::string_view key, int64_t expire_ms, int64_t* bytes);
 };
 
 }  // namespace yotta

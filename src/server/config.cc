@@ -241,8 +241,8 @@ Config::Config() {
   num("lua-time-limit", new std::atomic<int64_t>(5000), true, 0, INT64_MAX, {"busy-reply-threshold"});
   num("io-threads", new std::atomic<int64_t>(1), false, 1, 128);
   num("active-expire-effort", new std::atomic<int64_t>(1), true, 1, 10);
-  num("lfu-log-factor", new std::atomic<int64_t>(10), true, 0);
-  num("lfu-decay-time", new std::atomic<int64_t>(1), true, 0);
+  num("lfu-log-factor", &lfu_log_factor, true, 0);
+  num("lfu-decay-time", &lfu_decay_time, true, 0);
   num("maxmemory-eviction-tenacity", new std::atomic<int64_t>(10), true, 0, 100);
 
   Param obuf{.name = "client-output-buffer-limit", .kind = Kind::kSpecial, .is_mutable = true};

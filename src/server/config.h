@@ -57,6 +57,8 @@ class Config {
   std::atomic<int64_t> maxmemory{0};
   std::atomic<int64_t> maxmemory_policy{0};  // EvictionPolicy
   std::atomic<int64_t> maxmemory_samples{5};
+  std::atomic<int64_t> lfu_log_factor{10};
+  std::atomic<int64_t> lfu_decay_time{1};  // minutes
   std::atomic<int64_t> timeout{0};
   std::atomic<int64_t> tcp_keepalive{300};
   std::atomic<int64_t> tcp_backlog{511};

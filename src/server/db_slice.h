@@ -7,7 +7,22 @@
 //
 // Expiry: an entry whose expire time has passed is never returned; lookups
 // delete it on the spot (lazy expiry) and ActiveExpire sweeps the tables a
-// bounded number of buckets at a time on the shard's timer.
+// bounded number of buckets at a time on the shard's timer. Both count
+// ShardStats::expired_keys.
+//
+// Access info: every lookup that "touches" a key (Find, FindRead) updates
+// the entry's 24-bit access field: the LRU clock in seconds, or, while an
+// LFU maxmemory-policy is selected, Redis's LFU pair (minutes of the last
+// decay << 8 | logarithmic counter). New entries start at the current clock
+// (LFU: counter 5, as Redis's LFU_INIT_VAL); a value replaced in place keeps
+// its LFU data, as Redis 7.0 does. Switching policy at run time reinterprets
+// the field; it settles as keys are accessed.
+//
+// Eviction (DESIGN.md section 3): FreeMemory evicts sampled keys of this
+// shard per maxmemory-policy until used_bytes() is under the shard's share
+// of maxmemory or a small time budget is spent, so no call pauses for time
+// proportional to the data. The dispatcher calls it before every denyoom
+// command on each shard the command's keys live on.
 #pragma once
 
 #include <cstdint>
@@ -27,20 +42,44 @@ class DbSlice;
 uint32_t LruClock();
 void UpdateLruClock();
 
+// True iff maxmemory-policy is one of the LFU ones (the access field then
+// holds LFU data). Any thread.
+bool LfuPolicyActive();
+// The entry's LFU counter after decay (OBJECT FREQ); does not store it.
+uint8_t LfuCounter(const Entry* e);
+// Seconds since the entry was last touched under LRU (OBJECT IDLETIME).
+uint32_t IdleSeconds(const Entry* e);
+// Access field for RESTORE's FREQ (LFU) and IDLETIME (LRU) options.
+uint32_t LfuField(uint8_t counter);
+uint32_t LruFieldForIdle(int64_t idle_seconds);
+// Re-reads lfu-log-factor and lfu-decay-time (shard cron; any thread).
+
+// Outcome of DbSlice::FreeMemory, as Redis's performEvictions.
+enum class EvictStatus {
+  kOk,       // under the limit (possibly after evicting)
+  kRunning,  // the time budget ran out first: allow the command, go on next time
+  kFail,     // over the limit and nothing can be evicted: reply OOM
+};
+
 class Db {
  public:
   explicit Db(DbSlice* slice) : slice_(slice) {}
 
   size_t size() const { return table_.size(); }
   size_t volatile_count() const { return volatile_; }
+  DbSlice& slice() { return *slice_; }
 
   // The live entry for `key`, or nullptr (expired entries are deleted).
   // Touches the LRU clock.
   Entry* Find(std::string_view key);
   // As Find, and counts a keyspace hit or miss (read commands).
   Entry* FindRead(std::string_view key);
-  // Without touching the LRU clock or counting (OBJECT IDLETIME, TYPE).
+  // Without touching the LRU clock or counting.
   Entry* Peek(std::string_view key);
+  // Records an access to `e` (LRU clock or LFU counter), as Find does.
+  void Touch(Entry* e);
+  // Without touching, but counting a hit or miss (EXISTS, TYPE, TTL, OBJECT).
+  Entry* PeekRead(std::string_view key);
   // The slot holding the live entry, for in-place replacement; nullptr if
   // absent. Valid until the next call that may insert or delete.
   Entry** FindLink(std::string_view key);
@@ -53,11 +92,18 @@ class Db {
   // Replaces the entry at `link` with `e` (same key); frees the old one
   // unless it is `e` itself or free_old is false.
   void Replace(Entry** link, Entry* e, bool free_old = true);
+  // Makes room for a string value of `len` bytes in the entry at `link`,
+  // keeping its bytes, TTL and chain position (APPEND, SETRANGE). Returns the
+  // entry, which may have moved; `link` is updated. Amortized O(1) per byte.
+  Entry* GrowString(Entry** link, size_t len);
   // Removes and frees. Returns true iff the key existed (and was live).
   bool Delete(std::string_view key);
   void DeleteLink(Entry** link);
   // Removes the entry without freeing it (RENAME/MOVE hand it over).
   Entry* Detach(Entry** link);
+  // Inserts an entry handed over by Detach/Rekey, keeping its access info.
+  // REQUIRES: its key is absent.
+  void Attach(Entry* e);
 
   // Sets (ms > 0) or removes (ms = 0) the expiry of the entry at `link`.
   // Returns the possibly moved entry.
@@ -78,6 +124,13 @@ class Db {
     return e->has_expire() && e->expire_ms() <= now_ms;
   }
 
+  // Eviction: appends up to `n` candidate entries (only ones with an expiry
+  // if volatile_only), with bounded work. Pointers are valid until the next
+  // mutating call.
+  void SampleForEviction(bool volatile_only, int n, uint64_t* rng, std::vector<Entry*>* out);
+  // Deletes a sampled entry and counts it as evicted.
+  void Evict(Entry* e);
+
  private:
   void CountVolatile(const Entry* e, int delta) {
     if (e->has_expire()) volatile_ += delta;
@@ -88,6 +141,7 @@ class Db {
   KeyTable table_;
   size_t volatile_ = 0;
   uint64_t sweep_cursor_ = 0;
+  uint64_t evict_cursor_ = 0;  // bucket walk for sparse volatile keys
 };
 
 class DbSlice {
@@ -101,9 +155,15 @@ class DbSlice {
   int64_t* bytes_counter() { return &bytes_; }
   ShardStats& stats() { return *stats_; }
 
-  // Active expiry: sweeps every db with volatile keys until `budget_us`
-  // passes. Returns the number of keys expired.
+  // Active expiry: sweeps the dbs with volatile keys, a share of each table
+  // per call (more while it keeps finding expired keys), until `budget_us`
+  // passes; the next call resumes where this one ran out. Returns the number
+  // of keys expired.
   int ActiveExpire(int64_t budget_us);
+  // Evicts keys per maxmemory-policy until used_bytes() <= limit_bytes or
+  // the eviction time budget is spent. kFail under noeviction, or when no
+  // key qualifies (volatile-* with no key that has an expiry).
+  EvictStatus FreeMemory(int64_t limit_bytes);
   void SwapDb(int a, int b) { dbs_[a].swap(dbs_[b]); }
   void FlushAll();
 
@@ -111,6 +171,8 @@ class DbSlice {
   std::vector<std::unique_ptr<Db>> dbs_;
   int64_t bytes_ = 0;
   ShardStats* stats_;
+  uint64_t rng_ = 0x2545F4914F6CDD1Dull;  // eviction sampling
+  size_t expire_db_ = 0;                  // where ActiveExpire resumes
 };
 
 }  // namespace yotta

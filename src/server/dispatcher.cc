@@ -15,6 +15,7 @@
 #include "server/connection.h"
 #include "server/errors.h"
 #include "server/shard.h"
+#include "server/shard_set.h"
 #include "server/slowlog.h"
 
 namespace yotta {
@@ -46,8 +47,41 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
   return spec;
 }
 
+namespace {
+// maxmemory (DESIGN.md section 3): before a denyoom command, evict on every
+// shard its keys live on (the caller holds all of them) until each is under
+// its equal share. False iff one stays over it with nothing to evict (or
+// under noeviction): the command is refused. Keyless commands are not
+// checked: they have no shard to charge.
+bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
+  int64_t maxmemory = Config::Get().maxmemory.load(std::memory_order_relaxed);
+  if (maxmemory <= 0 || !spec->keys.has_keys()) return true;
+  thread_local std::vector<int> idx, seen;
+  idx.clear();
+  seen.clear();
+  if (!spec->KeyIndexes(args, &idx)) return true;
+  ShardSet* set = ShardSet::Global();
+  int64_t share = maxmemory / set->size();
+  for (int i : idx) {
+    int s = set->ShardOf(args[i]);
+    if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+    seen.push_back(s);
+    if (set->shard(s)->slice().FreeMemory(share) == EvictStatus::kFail) return false;
+  }
+  return true;
+}
+}  // namespace
+
 void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
                     int db_index, Connection* conn, const ClientInfo* client) {
+  if ((spec->flags & kDenyOom) && !MakeRoom(spec, args)) {
+    rb->Error(kErrOom);
+    if (Shard* shard = Shard::Current()) {
+      shard->stats().cmd(spec->id).rejected_calls.Add();
+      shard->stats().error_replies.Add();
+    }
+    return;
+  }
   CmdContext cx(spec, args, rb, db_index, conn, ShardSet::Global());
   uint64_t errors_before = rb->errors();
   int64_t start = MonotonicUs();

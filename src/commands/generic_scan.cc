@@ -1,0 +1,190 @@
+// YottaStore. Licensed under the Apache License 2.0.
+// Commands that walk the whole keyspace: KEYS, SCAN and RANDOMKEY. They run
+// with every shard held (kGlobal) and see the client's current db on each.
+//
+// SCAN cursor: the low `ShardBits()` bits name the shard, the rest is that
+// shard's KeyTable::Scan cursor (Redis's reverse-binary cursor). Shards are
+// visited in index order, so a key present for the whole iteration is
+// returned at least once even if tables resize in between. With one shard
+// the cursor is exactly Redis's.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/str_util.h"
+#include "server/command_context.h"
+#include "server/command_registry.h"
+#include "server/errors.h"
+
+namespace yotta {
+namespace {
+
+constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+// Buckets SCAN may visit per requested key (Redis's maxiterations = count*10).
+constexpr int64_t kScanBucketsPerKey = 10;
+
+int ShardBits(int shards) {
+  int bits = 0;
+  while ((1 << bits) < shards) ++bits;
+  return bits;
+}
+
+Db& ShardDb(CmdContext& cx, int shard) {
+  return cx.shards().shard(shard)->slice().db(cx.db_index());
+}
+
+bool HasGlobChars(std::string_view p) { return p.find_first_of("*?[\\") != std::string_view::npos; }
+
+void CmdKeys(CmdContext& cx) {
+  std::string_view pattern = cx.arg(1);
+  std::vector<std::string_view> keys;  // views into entries; nothing mutates before the reply
+  if (!HasGlobChars(pattern)) {
+    // A literal pattern names at most one key, on one shard.
+    if (cx.DbFor(pattern).Peek(pattern)) keys.push_back(pattern);
+  } else {
+    bool all = pattern == "*";
+    int64_t now = NowMs();
+    for (int i = 0; i < cx.shards().size(); ++i) {
+      ShardDb(cx, i).ForEachLive(
+          [&](Entry* e) {
+            if (all || GlobMatch(pattern, e->key())) keys.push_back(e->key());
+          },
+          now);
+    }
+  }
+  cx.rb().BulkArray(keys);
+}
+
+// Redis parses the cursor with strtoul: leading '+'/'-' and an empty string
+// are accepted, leading space or trailing junk or overflow are not.
+bool ParseCursor(std::string_view s, uint64_t* out) {
+  std::string z(s);
+  if (!z.empty() && std::isspace(static_cast<unsigned char>(z[0]))) return false;
+  char* end;
+  errno = 0;
+  *out = std::strtoull(z.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
+struct ScanArgs {
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+};
+
+bool ParseScanArgs(CmdContext& cx, ScanArgs* a) {
+  for (size_t i = 2; i < cx.argc(); i += 2) {
+    std::string_view o = cx.arg(i);
+    if (i + 1 >= cx.argc()) {
+      cx.rb().Error(kErrSyntax);
+      return false;
+    }
+    if (EqualsIgnoreCase(o, "COUNT")) {
+      if (!ParseInt64(cx.arg(i + 1), &a->count)) {
+        cx.rb().Error(kErrNotInteger);
+        return false;
+      }
+      if (a->count < 1) {
+        cx.rb().Error(kErrSyntax);
+        return false;
+      }
+    } else if (EqualsIgnoreCase(o, "MATCH")) {
+      a->pattern = cx.arg(i + 1);
+      a->use_pattern = a->pattern != "*";
+    } else if (EqualsIgnoreCase(o, "TYPE")) {
+      a->type = cx.arg(i + 1);
+    } else {
+      cx.rb().Error(kErrSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. COUNT bounds the
+// work (keys visited before filtering), as in Redis, not the reply size.
+void CmdScan(CmdContext& cx) {
+  uint64_t cursor;
+  if (!ParseCursor(cx.arg(1), &cursor)) {
+    cx.rb().Error(kErrInvalidCursor);
+    return;
+  }
+  ScanArgs a;
+  if (!ParseScanArgs(cx, &a)) return;
+  int shards = cx.shards().size();
+  int bits = ShardBits(shards);
+  int shard = static_cast<int>(cursor & ((uint64_t{1} << bits) - 1));
+  uint64_t tcur = cursor >> bits;
+  int64_t budget = std::min<int64_t>(a.count, int64_t{1} << 40) * kScanBucketsPerKey;
+  int64_t visited = 0, now = NowMs();
+  std::vector<std::string_view> keys;
+  auto collect = [&](Entry* e) {
+    ++visited;
+    if (e->has_expire() && e->expire_ms() <= now) return;
+    if (a.use_pattern && !GlobMatch(a.pattern, e->key())) return;
+    if (!a.type.empty() && !EqualsIgnoreCase(ObjTypeName(e->type()), a.type)) return;
+    keys.push_back(e->key());
+  };
+  // A cursor naming a shard we do not have (another server's) ends at once.
+  while (shard < shards) {
+    KeyTable& table = ShardDb(cx, shard).table();
+    do {
+      tcur = table.Scan(tcur, collect);
+    } while (tcur != 0 && --budget > 0 && visited < a.count);
+    if (tcur == 0) ++shard;
+    if (budget <= 0 || visited >= a.count) break;
+  }
+  uint64_t next = shard >= shards ? 0 : (tcur << bits) | static_cast<uint64_t>(shard);
+  cx.rb().Array(2);
+  cx.rb().Bulk(std::to_string(next));
+  cx.rb().BulkArray(keys);
+}
+
+uint64_t NextRandom() {
+  thread_local uint64_t s = static_cast<uint64_t>(MonotonicUs()) * 0x9E3779B97F4A7C15ull | 1;
+  s ^= s << 13;
+  s ^= s >> 7;
+  s ^= s << 17;
+  return s;
+}
+
+// RANDOMKEY: a shard chosen in proportion to its key count, then a random
+// key of it. Expired keys found on the way are deleted and the draw repeats
+// (bounded, so a db full of expired keys cannot stall the loop).
+void CmdRandomKey(CmdContext& cx) {
+  int shards = cx.shards().size();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    uint64_t total = 0;
+    for (int i = 0; i < shards; ++i) total += ShardDb(cx, i).size();
+    if (total == 0) break;
+    uint64_t pick = NextRandom() % total;
+    int s = 0;
+    while (pick >= ShardDb(cx, s).size()) pick -= ShardDb(cx, s++).size();
+    Db& db = ShardDb(cx, s);
+    Entry* e = db.table().Random(NextRandom());
+    if (!e) continue;
+    if (!db.IsExpired(e, NowMs())) {
+      cx.rb().Bulk(e->key());
+      return;
+    }
+    std::string key(e->key());
+    db.Delete(key);  // lazily expires it
+  }
+  cx.rb().Null();
+}
+
+}  // namespace
+
+void RegisterScanCommands(CommandRegistry& reg) {
+  const char* cat = "keyspace";
+  reg.Add({"keys", 2, kReadOnly | kGlobal, {}, CmdKeys, "keyspace dangerous"});
+  reg.Add({"scan", -2, kReadOnly | kGlobal, {}, CmdScan, cat});
+  reg.Add({"randomkey", 1, kReadOnly | kGlobal, {}, CmdRandomKey, cat});
+}
+
+}  // namespace yotta
