@@ -42,6 +42,8 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
   int argc = static_cast<int>(args.size());
   if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
     *err = ErrWrongArgs(spec->name);
+    // Redis counts arity failures as rejected calls of the command.
+    if (Shard* shard = Shard::Current()) shard->stats().cmd(spec->id).rejected_calls.Add();
     return nullptr;
   }
   return spec;
