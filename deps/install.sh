@@ -7,8 +7,11 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config
   libuv1-dev libjemalloc-dev libsimdjson-dev librocksdb-dev doctest-dev
-  redis-tools redis-server python3-redis python3-pytest
+  redis-tools redis-server python3-redis python3-pytest python3-pytest-timeout
 )
+# The node client tests (tests/node) need node and npm; the base image has
+# them in /usr/bin, Debian's packages are the fallback.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PKGS+=(nodejs npm); fi
 # Optional: the fuzz target needs clang with libFuzzer (`make fuzz` only).
 if [[ "${YOTTA_FUZZ:-0}" == 1 ]]; then PKGS+=(clang libclang-rt-14-dev); fi
 

@@ -67,7 +67,9 @@ struct Connection::OwnedCmd {
 
 struct Connection::HopBatch {
   Connection* conn;
-  std::vector<OwnedCmd> cmds;
+  // A deque: OwnedCmd's views point into its own `blob`, which a vector's
+  // reallocation would move (short blobs live inside the std::string).
+  std::deque<OwnedCmd> cmds;
 };
 
 Connection::Connection(Shard* home) : home_(home), info_(std::make_shared<ClientInfo>()) {
@@ -247,7 +249,8 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
     ReplyError(kErrNoAuth);
     return;
   }
-  if (MonitorActive() && !(spec->flags & kSkipMonitor)) MonitorFeed(*info_, db_, args);
+  // Redis 7 feeds neither admin commands nor ones flagged skip_monitor.
+  if (MonitorActive() && !(spec->flags & (kSkipMonitor | kAdmin))) MonitorFeed(*info_, db_, args);
 
   ShardSet* set = ShardSet::Global();
   if (spec->flags & kGlobal) {
@@ -285,15 +288,22 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
 }
 
 void Connection::RunInline(const CommandSpec* spec, std::span<const std::string_view> args) {
+  bool skipped = skip_next_;
   bool suppress;
   std::string* target = ReplyTarget(&suppress);
+  Slot* slot = target == &out_ ? nullptr : &slots_.back();  // a handler may Park() and add slots
   size_t mark = target->size();
   suppress_current_ = false;
   ReplyBuilder rb(target, resp_);
   ExecuteCommand(spec, args, &rb, db_, this, info_.get());
-  if (suppress || suppress_current_) {
+  // Redis decides at reply time: a command that turned replies back on
+  // (CLIENT REPLY ON, RESET) is answered even though they were off before.
+  if (suppress && !skipped && reply_mode_ == 0) suppress = false;
+  suppress = suppress || suppress_current_;
+  if (slot) {
+    slot->suppress = suppress;
+  } else if (suppress) {
     target->resize(mark);
-    if (!slots_.empty() && target != &out_) slots_.back().suppress = true;
   }
 }
 

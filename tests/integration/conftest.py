@@ -48,17 +48,29 @@ class Server:
         args += list(extra_args)
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.02)
+        if self._wait_ready(time.time() + 10):
+            return
         self.stop()
         raise RuntimeError("server did not start: " + " ".join(args))
+
+    def _wait_ready(self, deadline):
+        """Ready = it accepts a connection and has logged "Ready to accept
+        connections" (both servers print it once every listener is up; with
+        several shards the first one may accept before the others run)."""
+        path = os.path.join(self.dir, "server.log")
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            with open(path, errors="replace") as f:
+                logged = "Ready to accept connections" in f.read()
+            if logged:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        return True
+                except OSError:
+                    pass
+            time.sleep(0.02)
+        return False
 
     @property
     def is_redis(self):
