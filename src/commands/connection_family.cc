@@ -111,7 +111,7 @@ void CmdHello(CmdContext& cx) {
   }
   if (!conn->authenticated()) {
     cx.rb().Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                  "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+                  "AUTH <user> <pass> option can be used to authenticate the client and select the "
                   "RESP protocol version at the same time");
     return;
   }
@@ -273,6 +273,10 @@ void CmdClientKill(CmdContext& cx) {
     } else if (EqualsIgnoreCase(opt, "LADDR")) {
       laddr = val;
     } else if (EqualsIgnoreCase(opt, "USER")) {
+      if (val != "default") {  // the only user until ACLs exist
+        cx.rb().Error("ERR No such user '" + std::string(val) + "'");
+        return;
+      }
       user = val;
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
       if (EqualsIgnoreCase(val, "normal")) {
@@ -396,7 +400,7 @@ void CmdClientHelp(CmdContext& cx) {
       "GETREDIR",
       "    Return the client ID we are redirecting to when tracking is enabled.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   cx.rb().Array(std::size(kLines));
   for (const char* l : kLines) cx.rb().SimpleString(l);

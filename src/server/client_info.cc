@@ -18,7 +18,11 @@ std::string ClientInfo::Describe() const {
     lv = lib_ver;
   }
   const CommandSpec* cmd = CommandRegistry::Global().by_id(last_cmd.load());
-  std::string flags = is_monitor.load() ? "O" : "N";
+  std::string flags;
+  if (is_monitor.load()) flags += 'O';
+  if (no_evict.load()) flags += 'e';
+  if (no_touch.load()) flags += 'T';
+  if (flags.empty()) flags = "N";
   std::string s = "id=" + std::to_string(id) + " addr=" + addr + " laddr=" + laddr +
                   " fd=" + std::to_string(fd) + " name=" + n +
                   " age=" + std::to_string((now - created_ms) / 1000) +

@@ -17,7 +17,11 @@
 namespace yotta {
 namespace {
 
-int BindOne(const std::string& addr, int port, int backlog, std::string* err) {
+// Binds (and, if listen_too, listens on) one address. Without reuseport the
+// bind fails if any process already listens there, which is how a second
+// server on the same port is detected (SO_REUSEPORT alone would share it).
+int BindOne(const std::string& addr, int port, int backlog, bool reuseport, bool listen_too,
+            std::string* err) {
   sockaddr_storage ss{};
   socklen_t len;
   int family;
@@ -49,18 +53,40 @@ int BindOne(const std::string& addr, int port, int backlog, std::string* err) {
   }
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
   if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, backlog) != 0) {
-    *err = "Could not create server TCP listening socket " + addr + ":" + std::to_string(port) + ": " +
-           std::strerror(errno);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || (listen_too && listen(fd, backlog) != 0)) {
+    *err = "Could not create server TCP listening socket " + addr + ":" + std::to_string(port) +
+           ": bind: " + std::strerror(errno);
+    int saved = errno;  // callers look at why it failed
     close(fd);
+    errno = saved;
     return -1;
   }
   return fd;
 }
 
 }  // namespace
+
+bool CheckAddressesFree(std::string* err) {
+  Config& cfg = Config::Get();
+  std::istringstream addrs(cfg.GetString("bind"));
+  std::string addr;
+  int port = static_cast<int>(cfg.port.load());
+  while (addrs >> addr) {
+    bool optional = addr[0] == '-';
+    if (optional) addr = addr.substr(1);
+    std::string e;
+    int fd = BindOne(addr, port, 0, /*reuseport=*/false, /*listen_too=*/false, &e);
+    if (fd >= 0) {
+      close(fd);
+    } else if (!optional || errno == EADDRINUSE) {
+      *err = e;
+      return false;
+    }
+  }
+  return true;
+}
 
 bool Listen(Shard* shard, std::vector<uv_tcp_t*>* out, std::string* err) {
   Config& cfg = Config::Get();
@@ -72,7 +98,7 @@ bool Listen(Shard* shard, std::vector<uv_tcp_t*>* out, std::string* err) {
     bool optional = addr[0] == '-';
     if (optional) addr = addr.substr(1);
     std::string e;
-    int fd = BindOne(addr, port, backlog, &e);
+    int fd = BindOne(addr, port, backlog, /*reuseport=*/true, /*listen_too=*/true, &e);
     if (fd < 0) {
       if (!optional) {
         *err = e;

@@ -18,4 +18,9 @@ class Shard;
 // address could be bound (an address prefixed with '-' may fail silently).
 bool Listen(Shard* shard, std::vector<uv_tcp_t*>* out, std::string* err);
 
+// Any thread, before the shards listen. False with *err if another process
+// already listens on a configured address (SO_REUSEPORT would otherwise let
+// two servers silently share the port).
+bool CheckAddressesFree(std::string* err);
+
 }  // namespace yotta

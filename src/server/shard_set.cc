@@ -6,6 +6,7 @@
 #include <condition_variable>
 
 #include "server/config.h"
+#include "server/listener.h"
 #include "server/transaction.h"
 
 namespace yotta {
@@ -29,6 +30,7 @@ void ShardSet::Schedule(Txn* txn) {
 }
 
 bool ShardSet::Start(std::string* err) {
+  if (!CheckAddressesFree(err)) return false;
   // Pin shard i to the i-th CPU this process may use (taskset is honoured).
   std::vector<int> cpus;
   cpu_set_t allowed;
