@@ -44,7 +44,11 @@ bool ParseInt64(std::string_view s, int64_t* out) {
   return true;
 }
 
-bool ParseLongDouble(std::string_view s, long double* out) {
+namespace {
+// Redis's strtold/strtod use: the whole string must be a number, no leading
+// space, no NaN, no overflow to infinity and no underflow to zero.
+template <class T, T (*Parse)(const char*, char**)>
+bool ParseFloating(std::string_view s, T huge, T* out) {
   if (s.empty() || s.size() >= 5120) return false;
   if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
   char buf[5121];
@@ -52,28 +56,21 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   buf[s.size()] = '\0';
   char* end;
   errno = 0;
-  long double v = std::strtold(buf, &end);
+  T v = Parse(buf, &end);
   if (static_cast<size_t>(end - buf) != s.size()) return false;
   if (std::isnan(v)) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) return false;
+  if (errno == ERANGE && (v == huge || v == -huge || std::fpclassify(v) == FP_ZERO)) return false;
   *out = v;
   return true;
 }
+}  // namespace
+
+bool ParseLongDouble(std::string_view s, long double* out) {
+  return ParseFloating<long double, std::strtold>(s, HUGE_VALL, out);
+}
 
 bool ParseDouble(std::string_view s, double* out) {
-  if (s.empty() || s.size() >= 5120) return false;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  char buf[5121];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end;
-  errno = 0;
-  double v = std::strtod(buf, &end);
-  if (static_cast<size_t>(end - buf) != s.size()) return false;
-  if (std::isnan(v)) return false;
-  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) return false;
-  *out = v;
-  return true;
+  return ParseFloating<double, std::strtod>(s, HUGE_VAL, out);
 }
 
 int IntLen(int64_t v) {

@@ -121,6 +121,15 @@ def rb(server):
 
 
 @pytest.fixture
+def raw(server):
+    """A raw-socket client (resp_raw.RawClient): exact error texts and frames."""
+    from resp_raw import RawClient
+    c = RawClient(server.port)
+    yield c
+    c.close()
+
+
+@pytest.fixture
 def make_server(request):
     """Factory for tests that need their own server (custom config)."""
     made = []

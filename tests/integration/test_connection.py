@@ -17,10 +17,9 @@ SYNTAX = Error("ERR syntax error")
 
 
 @pytest.fixture
-def c(server):
-    cl = RawClient(server.port)
-    yield cl
-    cl.close()
+def c(raw):
+    """This suite's short name for conftest's raw-socket client."""
+    return raw
 
 
 def client_list_ids(c):

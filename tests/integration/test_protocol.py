@@ -16,13 +16,6 @@ from resp_raw import Error, RawClient, Verbatim, encode
 MB = 1024 * 1024
 
 
-@pytest.fixture
-def raw(server):
-    c = RawClient(server.port)
-    yield c
-    c.close()
-
-
 def other_client_works(port):
     with RawClient(port) as c:
         assert c.call("PING") == "PONG"
