@@ -123,7 +123,12 @@ inline unsigned char Fold(unsigned char c, bool nocase) {
 
 // Iterative-with-recursion-on-star glob, as Redis's stringmatchlen; depth is
 // bounded by the number of '*' in the pattern, and consecutive stars collapse.
-bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, int depth) {
+// *skip_longer: once the rest of the pattern after a '*' failed against every
+// suffix, no other placement of an earlier '*' can succeed either, so all
+// callers give up at once. Without it, "*a*a*...*b" takes exponential time
+// (Redis's CVE-2022-36021).
+bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, int depth,
+           bool* skip_longer) {
   if (depth > 1000) return false;
   while (plen && slen) {
     switch (*p) {
@@ -134,8 +139,10 @@ bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, 
         }
         if (plen == 1) return true;
         for (size_t i = 0; i <= slen; ++i) {
-          if (Match(p + 1, plen - 1, s + i, slen - i, nocase, depth + 1)) return true;
+          if (Match(p + 1, plen - 1, s + i, slen - i, nocase, depth + 1, skip_longer)) return true;
+          if (*skip_longer) return false;
         }
+        *skip_longer = true;
         return false;
       }
       case '?':
@@ -204,7 +211,8 @@ bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, 
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view s, bool nocase) {
-  return Match(pattern.data(), pattern.size(), s.data(), s.size(), nocase, 0);
+  bool skip_longer = false;
+  return Match(pattern.data(), pattern.size(), s.data(), s.size(), nocase, 0, &skip_longer);
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -24,7 +24,8 @@ struct Config::Param {
   std::vector<std::string> enum_values;  // kEnum: index = mirrored value
   int64_t min = INT64_MIN, max = INT64_MAX;
   // kSpecial: validates and applies, may canonicalize the value.
-  std::function<bool(std::string* value, bool apply)> special;
+  // (value, apply) -> empty on success, else the reason.
+  std::function<std::string(std::string* value, bool apply)> special;
 };
 
 bool ParseMemory(std::string_view s, int64_t* out) {
@@ -41,9 +42,10 @@ bool ParseMemory(std::string_view s, int64_t* out) {
   };
   strip("gb", 1ll << 30) || strip("mb", 1ll << 20) || strip("kb", 1024) || strip("g", 1000000000) ||
       strip("m", 1000000) || strip("k", 1000) || strip("b", 1);
-  int64_t v;
-  if (!ParseInt64(l, &v)) return false;
-  if (v != 0 && (v > INT64_MAX / mul || v < INT64_MIN / mul)) return false;
+  // Like Redis's memtoull: plain digits (leading zeros allowed), no sign.
+  if (l.empty() || l.size() > 19 || l.find_first_not_of("0123456789") != std::string::npos) return false;
+  int64_t v = std::stoll(l);
+  if (v > INT64_MAX / mul) return false;
   *out = v * mul;
   return true;
 }
@@ -104,25 +106,27 @@ std::string Quote(const std::string& v) {
   return q + "\"";
 }
 
-// "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", any subset of classes.
-bool ApplyOutputBufferLimit(std::string* value, bool apply) {
+// "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", any subset of
+// classes. Returns "" or Redis's reason.
+std::string ApplyOutputBufferLimit(std::string* value, bool apply) {
   std::vector<std::string> t = SplitLine(*value);
-  if (t.empty() || t.size() % 4 != 0) return false;
+  if (t.empty() || t.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
   struct Cls { int64_t hard, soft, secs; };
   Cls normal{Config::Get().obuf_normal_hard.load(), Config::Get().obuf_normal_soft.load(),
              Config::Get().obuf_normal_soft_secs.load()};
   Cls replica{256ll << 20, 64ll << 20, 60}, pubsub{Config::Get().obuf_pubsub_hard.load(), 8ll << 20, 60};
   for (size_t i = 0; i < t.size(); i += 4) {
     Cls c;
-    if (!ParseMemory(t[i + 1], &c.hard) || !ParseMemory(t[i + 2], &c.soft) ||
-        !ParseInt64(t[i + 3], &c.secs) || c.hard < 0 || c.soft < 0 || c.secs < 0)
-      return false;
     std::string cls = t[i];
     ToLowerInPlace(&cls);
-    if (cls == "normal") normal = c;
-    else if (cls == "replica" || cls == "slave") replica = c;
-    else if (cls == "pubsub") pubsub = c;
-    else return false;
+    if (cls != "normal" && cls != "replica" && cls != "slave" && cls != "pubsub") {
+      return "Invalid client class specified in buffer limit configuration.";
+    }
+    if (!ParseMemory(t[i + 1], &c.hard) || !ParseMemory(t[i + 2], &c.soft) ||
+        !ParseInt64(t[i + 3], &c.secs) || c.secs < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    (cls == "normal" ? normal : cls == "pubsub" ? pubsub : replica) = c;
   }
   if (apply) {
     Config& cfg = Config::Get();
@@ -136,7 +140,7 @@ bool ApplyOutputBufferLimit(std::string* value, bool apply) {
            std::to_string(c.secs);
   };
   *value = fmt("normal", normal) + " " + fmt("slave", replica) + " " + fmt("pubsub", pubsub);
-  return true;
+  return "";
 }
 
 }  // namespace
@@ -185,20 +189,20 @@ Config::Config() {
   num("port", &port, false, 0, 65535);
   num("shards", &shards, false, 0, 1024);
   num("databases", &databases, false, 1, 1 << 20);
-  num("maxclients", &maxclients, true, 1);
+  num("maxclients", &maxclients, true, 1, UINT32_MAX);
   mem("maxmemory", &maxmemory, true);
   enm("maxmemory-policy",
-      {"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
-       "volatile-random", "volatile-ttl"},
-      0, true, &maxmemory_policy);
-  num("maxmemory-samples", &maxmemory_samples, true, 1, 64);
-  num("timeout", &timeout, true, 0);
+      {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu",
+       "allkeys-random", "noeviction"},
+      static_cast<int>(EvictionPolicy::kNoEviction), true, &maxmemory_policy);
+  num("maxmemory-samples", &maxmemory_samples, true, 1, INT32_MAX);
+  num("timeout", &timeout, true, 0, INT32_MAX);
   num("tcp-keepalive", &tcp_keepalive, true, 0);
   num("tcp-backlog", &tcp_backlog, false, 0);
   mem("proto-max-bulk-len", &proto_max_bulk_len, true, 1024 * 1024);
   mem("client-query-buffer-limit", &client_query_buffer_limit, true, 1024 * 1024);
   num("hz", &hz, true, 1, 500);
-  num("slowlog-log-slower-than", &slowlog_log_slower_than, true);
+  num("slowlog-log-slower-than", &slowlog_log_slower_than, true, -1);
   num("slowlog-max-len", &slowlog_max_len, true, 0);
   num("latency-monitor-threshold", &latency_monitor_threshold, true, 0);
   enm("enable-debug-command", {"no", "yes", "local"}, 0, false, &enable_debug_command);
@@ -301,8 +305,13 @@ bool Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs, 
         c.value = std::to_string(c.num);
         break;
       case Kind::kMemory:
-        ok = ParseMemory(raw, &c.num) && c.num >= p->min;
+        ok = ParseMemory(raw, &c.num);
         why = "argument must be a memory value";
+        if (ok && c.num < p->min) {
+          ok = false;
+          why = "argument must be between " + std::to_string(p->min) + " and " + std::to_string(p->max) +
+                " inclusive";
+        }
         c.value = std::to_string(c.num);
         break;
       case Kind::kBool: {
@@ -329,8 +338,8 @@ bool Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs, 
       case Kind::kString:
         break;
       case Kind::kSpecial:
-        ok = p->special(&c.value, false);
-        why = "argument couldn't be parsed";
+        why = p->special(&c.value, false);
+        ok = why.empty();
         break;
     }
     if (!ok) {

@@ -19,16 +19,18 @@
 
 namespace yotta {
 
+// In Redis's order (its CONFIG SET error lists them so).
 enum class EvictionPolicy : int {
-  kNoEviction = 0,
-  kAllKeysLru,
-  kAllKeysLfu,
-  kAllKeysRandom,
-  kVolatileLru,
+  kVolatileLru = 0,
   kVolatileLfu,
   kVolatileRandom,
   kVolatileTtl,
+  kAllKeysLru,
+  kAllKeysLfu,
+  kAllKeysRandom,
+  kNoEviction,
 };
+inline bool IsVolatilePolicy(EvictionPolicy p) { return p <= EvictionPolicy::kVolatileTtl; }
 
 class Config {
  public:
@@ -55,7 +57,7 @@ class Config {
   std::atomic<int64_t> databases{16};
   std::atomic<int64_t> maxclients{10000};
   std::atomic<int64_t> maxmemory{0};
-  std::atomic<int64_t> maxmemory_policy{0};  // EvictionPolicy
+  std::atomic<int64_t> maxmemory_policy{static_cast<int64_t>(EvictionPolicy::kNoEviction)};
   std::atomic<int64_t> maxmemory_samples{5};
   std::atomic<int64_t> lfu_log_factor{10};
   std::atomic<int64_t> lfu_decay_time{1};  // minutes

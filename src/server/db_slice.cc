@@ -319,7 +319,7 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes) {
   if (used_bytes() <= limit_bytes) return EvictStatus::kOk;
   EvictionPolicy policy = Policy();
   if (policy == EvictionPolicy::kNoEviction) return EvictStatus::kFail;
-  bool volatile_only = policy >= EvictionPolicy::kVolatileLru;
+  bool volatile_only = IsVolatilePolicy(policy);
   int samples = static_cast<int>(Config::Get().maxmemory_samples.load(std::memory_order_relaxed));
   if (samples < 1) samples = 1;
   int64_t start = MonotonicUs();
