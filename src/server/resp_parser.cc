@@ -1,6 +1,9 @@
 // YottaStore. Licensed under the Apache License 2.0.
 #include "server/resp_parser.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <cstring>
 
 #include "base/str_util.h"
@@ -9,7 +12,9 @@
 namespace yotta {
 namespace {
 constexpr size_t kInlineMax = 64 * 1024;  // PROTO_INLINE_MAX_SIZE
-constexpr int64_t kMaxMultibulk = 1024 * 1024;
+// Redis 7 accepts any count up to INT_MAX: memory grows only with the
+// arguments that actually arrive (bounded by client-query-buffer-limit).
+constexpr int64_t kMaxMultibulk = INT32_MAX;
 
 // Parses "<digits>\r\n" starting at p (after the type byte). Returns the
 // number of bytes through "\r\n", 0 if incomplete, -1 if malformed.
