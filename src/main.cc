@@ -21,6 +21,15 @@
 #include "server/lifecycle.h"
 #include "server/shard_set.h"
 
+// jemalloc's options: back the heap with transparent huge pages. A key
+// lookup touches a bucket and an entry at random; with 4 KiB pages the TLB
+// misses cost ~0.35 us per request at 1M keys. Redis cannot do this (fork's
+// copy-on-write would copy 2 MiB pages); we never fork. Unused by sanitizer
+// builds, which do not link jemalloc.
+extern "C" {
+const char* malloc_conf = "thp:always,metadata_thp:auto";
+}
+
 namespace {
 
 uv_loop_t* g_main_loop = nullptr;

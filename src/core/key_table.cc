@@ -1,11 +1,22 @@
 // YottaStore. Licensed under the Apache License 2.0.
 #include "core/key_table.h"
 
+#include <cstdlib>
+#include <new>
+
 #include "base/hash.h"
 
 namespace yotta {
 namespace {
 constexpr size_t kInitialSize = 4;
+
+// calloc, not new[](): for a large array the allocator hands out fresh
+// zero pages instead of zero-filling megabytes during a grow.
+Entry** NewBuckets(size_t n) {
+  auto* t = static_cast<Entry**>(std::calloc(n, sizeof(Entry*)));
+  if (!t) throw std::bad_alloc();
+  return t;
+}
 constexpr int kEmptyVisitsPerStep = 10;
 }  // namespace
 
@@ -43,7 +54,7 @@ void KeyTable::Insert(Entry* e, uint64_t hash) {
 
 void KeyTable::MaybeResize() {
   if (!t0_) {
-    t0_ = new Entry*[kInitialSize]();
+    t0_ = NewBuckets(kInitialSize);
     size0_ = kInitialSize;
     return;
   }
@@ -59,7 +70,7 @@ void KeyTable::MaybeShrink() {
 }
 
 void KeyTable::StartResize(size_t new_size) {
-  t1_ = new Entry*[new_size]();
+  t1_ = NewBuckets(new_size);
   size1_ = new_size;
   rehash_idx_ = 0;
 }
@@ -86,7 +97,7 @@ bool KeyTable::RehashStep(int n) {
     t0_[rehash_idx_++] = nullptr;
   }
   if (rehash_idx_ >= size0_) {
-    delete[] t0_;
+    std::free(t0_);
     t0_ = t1_;
     size0_ = size1_;
     t1_ = nullptr;

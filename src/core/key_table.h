@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 #include "core/entry.h"
@@ -162,8 +163,8 @@ void KeyTable::Clear(F&& free_fn) {
       }
     }
   }
-  delete[] t0_;
-  delete[] t1_;
+  std::free(t0_);
+  std::free(t1_);
   t0_ = t1_ = nullptr;
   size0_ = size1_ = 0;
   rehash_idx_ = 0;

@@ -47,8 +47,11 @@ void CommandRegistry::Add(CommandSpec spec) {
 const CommandSpec* CommandRegistry::Find(std::string_view name) const {
   if (name.size() > 64) return nullptr;
   char buf[64];
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  auto it = by_name_.find(std::string(buf, name.size()));
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;  // ASCII only, like Redis
+  }
+  auto it = by_name_.find(std::string_view(buf, name.size()));
   if (it == by_name_.end() || it->second->parent) return nullptr;
   return it->second;
 }

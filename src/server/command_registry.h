@@ -35,7 +35,11 @@ class CommandRegistry {
  private:
   std::vector<std::unique_ptr<CommandSpec>> specs_;  // index = id
   std::vector<CommandSpec*> top_;
-  std::unordered_map<std::string, CommandSpec*> by_name_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, CommandSpec*, NameHash, std::equal_to<>> by_name_;
 };
 
 }  // namespace yotta

@@ -217,6 +217,7 @@ Config::Config() {
   num("list-max-listpack-size", &list_max_listpack_size, true, INT32_MIN, INT32_MAX, {"list-max-ziplist-size"});
   num("hll-sparse-max-bytes", &hll_sparse_max_bytes, true, 0);
   boolean("pin-threads", "yes", false, &pin_threads);
+  num("busy-poll-us", &busy_poll_us, true, 0, 1000000);
   str("bind", "127.0.0.1 -::1", false);
   str("requirepass", "", true);
   str("dir", "./data", true);

@@ -87,6 +87,7 @@ class Config {
   std::atomic<int64_t> list_max_listpack_size{-2};
   std::atomic<int64_t> hll_sparse_max_bytes{3000};
   std::atomic<int64_t> pin_threads{1};
+  std::atomic<int64_t> busy_poll_us{20};
 
   struct Param;
 

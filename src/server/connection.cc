@@ -166,6 +166,7 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   }
   if (nread == 0) return;
   c->end_ += static_cast<size_t>(nread);
+  c->home_->NoteIo();
   c->home_->stats().net_input_bytes.Add(static_cast<uint64_t>(nread));
   c->info_->last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
   if (static_cast<int64_t>(c->end_ - c->start_) > Config::Get().client_query_buffer_limit.load()) {

@@ -33,6 +33,8 @@ Shard::Shard(int index, ShardSet* set, int num_dbs)
   wake_.data = this;
   uv_timer_init(&loop_, &cron_);
   cron_.data = this;
+  uv_idle_init(&loop_, &busy_poll_);
+  busy_poll_.data = this;
 }
 
 Shard::~Shard() = default;
@@ -103,6 +105,21 @@ void Shard::Resume(Txn* txn) {
 
 void Shard::OnTimer(uv_timer_t* h) { static_cast<Shard*>(h->data)->Cron(); }
 
+void Shard::NoteIo() {
+  if (Config::Get().busy_poll_us.load(std::memory_order_relaxed) <= 0) return;
+  last_io_us_ = MonotonicUs();
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&busy_poll_))) uv_idle_start(&busy_poll_, &Shard::OnIdle);
+}
+
+// An active idle handle makes libuv poll with a zero timeout; stop it once
+// the shard has seen no I/O for busy-poll-us.
+void Shard::OnIdle(uv_idle_t* h) {
+  auto* s = static_cast<Shard*>(h->data);
+  if (MonotonicUs() - s->last_io_us_ > Config::Get().busy_poll_us.load(std::memory_order_relaxed)) {
+    uv_idle_stop(h);
+  }
+}
+
 void Shard::Cron() {
   if (stopping_.load()) return;
   for (Connection* c : std::vector<Connection*>(conns_)) c->Cron();
@@ -170,6 +187,7 @@ void Shard::CloseAll() {
   }
   listeners_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&busy_poll_), nullptr);
   {
     std::lock_guard lock(mu_);
     closed_ = true;

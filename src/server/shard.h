@@ -71,6 +71,12 @@ class Shard {
   void Stop();
   void Join();
 
+  // Shard thread. Called on client I/O: keeps the loop polling without
+  // sleeping for `busy-poll-us` after the last I/O, so a client's next
+  // request does not have to wake a sleeping thread (under request/reply
+  // load that wake-up, not our work, bounds throughput).
+  void NoteIo();
+
   // Connections living on this shard's thread (shard thread only).
   void AddConnection(Connection* c) { conns_.push_back(c); }
   void RemoveConnection(Connection* c);
@@ -87,6 +93,7 @@ class Shard {
   void Push(Msg m);
   static void OnWake(uv_async_t* h);
   static void OnTimer(uv_timer_t* h);
+  static void OnIdle(uv_idle_t* h);
   void Drain();
   void Handle(Msg& m);
   void Run(Msg& m);
@@ -99,6 +106,8 @@ class Shard {
   uv_loop_t loop_;
   uv_async_t wake_;
   uv_timer_t cron_;
+  uv_idle_t busy_poll_;
+  int64_t last_io_us_ = 0;
   std::vector<uv_tcp_t*> listeners_;
   std::thread thread_;
 
