@@ -11,6 +11,7 @@
 
 #include "base/str_util.h"
 #include "commands/server_family.h"
+#include "core/entry.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/config.h"
@@ -47,13 +48,6 @@ bool DebugAllowed(CmdContext& cx) {
   int64_t mode = Config::Get().enable_debug_command.load();
   if (mode == 1) return true;
   return mode == 2 && cx.conn() && IsLoopback(cx.conn()->info().addr);
-}
-
-// Redis's string encodings, decided by content as its SET does.
-std::string_view StringEncoding(std::string_view v) {
-  int64_t n;
-  if (v.size() <= 20 && ParseInt64(v, &n)) return "int";
-  return v.size() <= 44 ? "embstr" : "raw";
 }
 
 // The bytes an RDB string would take (rdbSaveStringObject without LZF

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/crc64.h"
 #include "base/str_util.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
@@ -32,28 +33,6 @@ constexpr std::string_view kErrBadFormat = "ERR Bad data format";
 constexpr std::string_view kErrDumpUnsupported = "ERR DUMP is not supported for this type of key";
 constexpr std::string_view kErrBadIdle = "ERR Invalid IDLETIME value, must be >= 0";
 constexpr std::string_view kErrBadFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
-
-// CRC-64/Jones as Redis uses it: reflected, poly 0xad93d23594c935a9
-// (0x95ac9329ac4bc9b5 reversed), init 0, no final xor.
-const std::array<uint64_t, 256>& Crc64Table() {
-  static const std::array<uint64_t, 256> table = [] {
-    std::array<uint64_t, 256> t{};
-    for (uint64_t i = 0; i < 256; ++i) {
-      uint64_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x95ac9329ac4bc9b5ull : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  return table;
-}
-
-uint64_t Crc64(std::string_view s) {
-  const auto& t = Crc64Table();
-  uint64_t crc = 0;
-  for (unsigned char c : s) crc = t[(crc ^ c) & 0xff] ^ (crc >> 8);
-  return crc;
-}
 
 void PutVarint(std::string* out, uint64_t v) {
   while (v >= 0x80) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/str_util.h"
+#include "core/entry.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/config.h"
@@ -23,14 +24,6 @@ constexpr std::string_view kErrNoLru =
     "note that when "
     "switching between policies at runtime LRU and LFU data will take some "
     "time to adjust.";
-
-// Redis's string encodings, decided by content as its SET does: a base-10
-// int64 of at most 20 chars is "int", up to 44 bytes "embstr", else "raw".
-std::string_view StringEncoding(std::string_view v) {
-  int64_t n;
-  if (v.size() <= 20 && ParseInt64(v, &n)) return "int";
-  return v.size() <= 44 ? "embstr" : "raw";
-}
 
 // The key of OBJECT <sub> <key>, or nullptr after replying nil.
 Entry* Lookup(CmdContext& cx) {

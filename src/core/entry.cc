@@ -7,6 +7,7 @@
 #include <new>
 
 #include "base/logging.h"
+#include "base/str_util.h"
 
 namespace yotta {
 namespace {
@@ -30,6 +31,12 @@ std::string_view ObjTypeName(ObjType t) {
     case ObjType::kJson: return "ReJSON-RL";
   }
   return "none";
+}
+
+std::string_view StringEncoding(std::string_view v) {
+  int64_t n;
+  if (v.size() <= 20 && ParseInt64(v, &n)) return "int";
+  return v.size() <= 44 ? "embstr" : "raw";
 }
 
 void RegisterObjectOps(ObjType t, ObjectOps ops) { g_ops[static_cast<int>(t)] = ops; }

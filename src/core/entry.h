@@ -37,6 +37,10 @@ inline constexpr int kNumObjTypes = 7;
 // Redis's TYPE names.
 std::string_view ObjTypeName(ObjType t);
 
+// Redis's OBJECT ENCODING of a string value: "int" for a base-10 int64 of
+// at most 20 characters, "embstr" up to 44 bytes, else "raw".
+std::string_view StringEncoding(std::string_view value);
+
 class Entry {
  public:
   static constexpr uint8_t kHasExpire = 1;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/crc64.h"
 #include "base/str_util.h"
 #include "server/command_families.h"
 #include "server/command_registry.h"
@@ -313,21 +314,6 @@ bool TooCostly(ShardSet* set, int db, const CommandSpec* spec,
 // whenever the version bytes are intact: the fuzzer then reaches every
 // deserializer (ObjectOps::restore must reject malformed input). The
 // version and the CRC variant are learned from a real DUMP at start-up.
-
-uint64_t Crc64(std::string_view s) {  // Jones, reflected, as Redis's crc64
-  static const std::array<uint64_t, 256> table = [] {
-    std::array<uint64_t, 256> t{};
-    for (uint64_t i = 0; i < 256; ++i) {
-      uint64_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x95ac9329ac4bc9b5ull : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint64_t crc = 0;
-  for (unsigned char c : s) crc = table[(crc ^ c) & 0xff] ^ (crc >> 8);
-  return crc;
-}
 
 std::string g_dump_version;  // the 2 version bytes; empty = no fix-up
 
