@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <string>
 
 #include "base/clock.h"
@@ -181,9 +182,25 @@ Entry* Db::GrowString(Entry** link, size_t len) {
   return e;
 }
 
+// Overwrites a string entry's value in its own allocation when the new value
+// fits snugly and the expiry field's presence does not change, so a SET of a
+// same-sized value costs no malloc/free. "Snugly" keeps a large buffer from
+// hosting a tiny value. Returns false when a new entry is needed.
+bool Db::OverwriteInPlace(Entry* e, std::string_view val, int64_t expire_ms) {
+  if (e->type() != ObjType::kString || e->is_object() || e->has_expire() != (expire_ms != 0)) return false;
+  size_t cap = e->str_capacity();
+  if (cap < val.size() || cap - val.size() > cap / 4 + 16) return false;
+  if (!val.empty()) std::memmove(e->mutable_str(), val.data(), val.size());
+  e->set_val_len(static_cast<uint32_t>(val.size()));
+  if (expire_ms) e->set_expire_ms(expire_ms);
+  if (!LfuPolicyActive()) e->set_lru(LruClock());
+  return true;
+}
+
 void Db::SetString(std::string_view key, std::string_view val, int64_t expire_ms, bool keep_ttl) {
   Entry** link = FindLink(key);
   if (link && keep_ttl) expire_ms = (*link)->expire_ms();
+  if (link && OverwriteInPlace(*link, val, expire_ms)) return;
   Entry* e = EntryAlloc::NewString(key, val, expire_ms, slice_->bytes_counter());
   if (link) {
     Replace(link, e);

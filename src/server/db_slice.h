@@ -132,6 +132,7 @@ class Db {
   void Evict(Entry* e);
 
  private:
+  bool OverwriteInPlace(Entry* e, std::string_view val, int64_t expire_ms);
   void CountVolatile(const Entry* e, int delta) {
     if (e->has_expire()) volatile_ += delta;
   }

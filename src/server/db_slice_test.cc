@@ -142,6 +142,34 @@ TEST_SUITE("db_slice") {
     }
   }
 
+  TEST_CASE("overwriting a same-sized string reuses its allocation") {
+    Fixture f;
+    std::string a(64, 'a'), b(64, 'b');
+    f.db.SetString("s", a, kT0 + 5000, false);
+    Entry* before = f.db.Find("s");
+    int64_t bytes = f.bytes();
+    f.db.SetString("s", b, kT0 + 9000, false);  // same size, still volatile
+    CHECK(f.db.Find("s") == before);
+    CHECK(f.bytes() == bytes);
+    CHECK(f.Get("s") == b);
+    CHECK(f.db.Find("s")->expire_ms() == kT0 + 9000);
+    CHECK(f.db.volatile_count() == 1);
+    SUBCASE("dropping the TTL needs a new entry") {
+      f.db.SetString("s", a, 0, false);
+      CHECK_FALSE(f.db.Find("s")->has_expire());
+      CHECK(f.db.volatile_count() == 0);
+      CHECK(f.Get("s") == a);
+    }
+    SUBCASE("a much smaller value does not keep the large buffer") {
+      std::string big(4096, 'x');
+      f.db.SetString("big", big, 0, false);
+      int64_t with_big = f.bytes();
+      f.db.SetString("big", "tiny", 0, false);
+      CHECK(f.Get("big") == "tiny");
+      CHECK(f.bytes() < with_big - 4000);
+    }
+  }
+
   TEST_CASE("SetExpire adds and removes expiries and keeps the volatile count") {
     Fixture f;
     for (int i = 0; i < 100; ++i) f.db.SetString(Key(i), "v", 0, false);
