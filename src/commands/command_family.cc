@@ -363,8 +363,7 @@ void CmdCommandHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (const char* l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 // Subcommand table with Redis's arities, checked here because COMMAND is

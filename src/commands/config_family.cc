@@ -124,8 +124,7 @@ void CmdConfigHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (const char* l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 void CmdConfig(CmdContext& cx) { cx.rb().Error(ErrWrongArgs("config")); }

@@ -402,8 +402,7 @@ void CmdClientHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (const char* l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 void CmdClient(CmdContext& cx) { cx.rb().Error(ErrWrongArgs("client")); }

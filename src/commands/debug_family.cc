@@ -141,8 +141,7 @@ void DebugHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (const char* l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 // DEBUG is one row, as in Redis (arity -2, no key positions), run with every
@@ -207,8 +206,7 @@ void CmdMemoryHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (const char* l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 void CmdMemory(CmdContext& cx) { cx.rb().Error(ErrWrongArgs("memory")); }

@@ -106,8 +106,7 @@ void CmdObjectHelp(CmdContext& cx) {
       "HELP",
       "    Prints this help.",
   };
-  cx.rb().Array(std::size(kLines));
-  for (std::string_view l : kLines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(kLines);
 }
 
 void CmdObject(CmdContext& cx) { cx.rb().Error(ErrWrongArgs("object")); }

@@ -32,8 +32,7 @@ std::string ErrSubcommandSyntax(std::string_view sub, std::string_view container
 }
 
 void ReplyHelp(CmdContext& cx, std::initializer_list<const char*> lines) {
-  cx.rb().Array(lines.size());
-  for (const char* l : lines) cx.rb().SimpleString(l);
+  cx.rb().SimpleStringArray(lines);
 }
 
 // ---- keyspace-wide (kGlobal: every shard is held while these run) ----

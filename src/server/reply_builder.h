@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,13 @@ class ReplyBuilder {
     }
     Array(n);
     for (const auto& x : r) Bulk(x);
+  }
+
+  // An array of simple strings (the HELP replies).
+  template <class Range>
+  void SimpleStringArray(const Range& r) {
+    Array(std::size(r));
+    for (const auto& x : r) SimpleString(x);
   }
 
   uint64_t errors() const { return errors_; }
