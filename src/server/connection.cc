@@ -221,12 +221,16 @@ bool Connection::TakeSuppress() {
   return s;
 }
 
+Connection::Slot* Connection::NewSlot(bool suppress) {
+  slots_.emplace_back();
+  slots_.back().suppress = suppress;
+  return &slots_.back();
+}
+
 std::string* Connection::ReplyTarget(bool* suppress) {
   *suppress = TakeSuppress();
   if (slots_.empty()) return &out_;
-  slots_.emplace_back();
-  slots_.back().suppress = *suppress;
-  return &slots_.back().reply;
+  return &NewSlot(*suppress)->reply;
 }
 
 void Connection::ReplyError(std::string_view err) {
@@ -309,12 +313,10 @@ void Connection::RunInline(const CommandSpec* spec, std::span<const std::string_
 }
 
 void Connection::AddToHop(int shard, const CommandSpec* spec, std::span<const std::string_view> args) {
-  bool suppress = TakeSuppress();
-  slots_.emplace_back();
-  slots_.back().suppress = suppress;
+  Slot* slot = NewSlot(TakeSuppress());
   HopBatch*& b = pending_hops_[shard];
   if (!b) b = new HopBatch{this, {}};
-  b->cmds.emplace_back(spec, args, db_, resp_, &slots_.back());
+  b->cmds.emplace_back(spec, args, db_, resp_, slot);
 }
 
 void Connection::SendHops() {
@@ -343,10 +345,7 @@ void Connection::SendHops() {
 void Connection::StartTxn(std::vector<int> shards, const CommandSpec* spec,
                           std::span<const std::string_view> args) {
   SendHops();  // earlier commands reach their shards before the arrival
-  bool suppress = TakeSuppress();
-  slots_.emplace_back();
-  Slot* slot = &slots_.back();
-  slot->suppress = suppress;
+  Slot* slot = NewSlot(TakeSuppress());
   auto cmd = std::make_shared<OwnedCmd>(spec, args, db_, resp_, slot);
   ++inflight_;
   waiting_ = true;
@@ -501,8 +500,7 @@ void Connection::SetReplyMode(int mode) {
 }
 
 Connection::Completion Connection::Park() {
-  slots_.emplace_back();
-  Slot* slot = &slots_.back();
+  Slot* slot = NewSlot(false);
   ++inflight_;
   waiting_ = true;
   return [this, slot](std::string reply) {

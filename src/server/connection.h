@@ -98,6 +98,8 @@ class Connection {
   void OnHopDone();
   void FlushSlots();
   void ReplyError(std::string_view err);
+  // Appends an ordered reply slot (stable: slots_ is a deque).
+  Slot* NewSlot(bool suppress);
   std::string* ReplyTarget(bool* suppress);
   void Flush();
   void MaybeDelete();
