@@ -78,7 +78,7 @@ std::string DocGroup(const CommandSpec& s) {
   return g;
 }
 
-bool IsMovable(const CommandSpec& s) { return s.keys.numkeys_at > 0; }
+bool IsMovable(const CommandSpec& s) { return s.keys.movable(); }
 
 // Flag names in Redis's order; routing flags and may_replicate (which Redis
 // hides too) are not shown.
@@ -126,7 +126,7 @@ void ReplyKeySpecs(ReplyBuilder& rb, const CommandSpec& s) {
     return;
   }
   const KeySpec& k = s.keys;
-  bool keynum = IsMovable(s);
+  bool keynum = k.numkeys_at > 0;
   rb.Set(1);
   rb.Map(3);
   rb.Bulk("flags");
@@ -166,7 +166,8 @@ void ReplyKeySpecs(ReplyBuilder& rb, const CommandSpec& s) {
 // step, ACL categories, tips, key specs, subcommands. Keys counted by a
 // numkeys argument are not a fixed range: 0 0 0 plus "movablekeys".
 void ReplyCommandInfo(ReplyBuilder& rb, const CommandSpec& s) {
-  bool range = s.keys.has_keys() && !IsMovable(s);
+  // A custom finder keeps the row's legacy range (ZUNIONSTORE: 1 1 1).
+  bool range = s.keys.has_keys() && (s.keys.find || !IsMovable(s));
   rb.Array(10);
   rb.Bulk(s.name);
   rb.Integer(s.arity);

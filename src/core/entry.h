@@ -114,7 +114,9 @@ class Entry {
 //   encoding  Redis's OBJECT ENCODING name ("listpack", "hashtable", ...);
 //   dump      appends the DUMP payload of the object (after the type byte);
 //   restore   rebuilds an object from that payload, nullptr if malformed
-//             (RESTORE must reject any corrupted input without crashing).
+//             (RESTORE must reject any corrupted input without crashing);
+//   length    number of elements (UNLINK/FLUSH ASYNC free big objects on a
+//             background thread, as Redis's lazyfree effort).
 struct ObjectOps {
   void (*free)(void* obj) = nullptr;
   size_t (*bytes)(const void* obj) = nullptr;
@@ -122,6 +124,7 @@ struct ObjectOps {
   std::string_view (*encoding)(const void* obj) = nullptr;
   void (*dump)(const void* obj, std::string* out) = nullptr;
   void* (*restore)(std::string_view payload) = nullptr;
+  size_t (*length)(const void* obj) = nullptr;
 };
 void RegisterObjectOps(ObjType t, ObjectOps ops);
 const ObjectOps& GetObjectOps(ObjType t);

@@ -45,15 +45,24 @@ enum CmdFlag : uint32_t {
 // name is 0); negative last counts from the end (-1 = last argument).
 // numkeys_at > 0: argument at that index holds the number of keys, which
 // start at numkeys_at + 1 (EVAL-, ZUNION-style).
+//
+// `find`: for commands whose keys no range or single numkeys describes
+// (ZUNIONSTORE dest numkeys k..., GEORADIUS ... STORE k, SORT ... STORE k).
+// It appends the key indexes and returns false if the arguments do not
+// parse (the handler then reports the error). first/last/step stay Redis's
+// legacy COMMAND INFO range, and the command shows as "movablekeys".
 struct KeySpec {
+  using FindFn = bool (*)(std::span<const std::string_view> args, std::vector<int>* out);
   int first = 0;
   int last = 0;
   int step = 0;
   int numkeys_at = 0;
+  FindFn find = nullptr;
 
   static KeySpec None() { return {}; }
   static KeySpec NumKeysAt(int i) { return {i + 1, -1, 1, i}; }
-  bool has_keys() const { return first > 0; }
+  bool has_keys() const { return first > 0 || find != nullptr; }
+  bool movable() const { return numkeys_at > 0 || find != nullptr; }
 };
 
 struct CommandSpec {

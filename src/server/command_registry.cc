@@ -9,6 +9,7 @@ namespace yotta {
 bool CommandSpec::KeyIndexes(std::span<const std::string_view> args, std::vector<int>* out) const {
   out->clear();
   if (!keys.has_keys()) return true;
+  if (keys.find) return keys.find(args, out);
   int argc = static_cast<int>(args.size());
   int first = keys.first, last, step = keys.step > 0 ? keys.step : 1;
   if (keys.numkeys_at > 0) {

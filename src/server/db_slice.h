@@ -154,6 +154,9 @@ class DbSlice {
   // Bytes of entries and their objects, plus tables.
   int64_t used_bytes() const;
   int64_t* bytes_counter() { return &bytes_; }
+  // Collections keep the counter right when an object grows or shrinks:
+  // add (ObjectOps::bytes after - before) once per mutation.
+  void AdjustBytes(int64_t delta) { bytes_ += delta; }
   ShardStats& stats() { return *stats_; }
 
   // Active expiry: sweeps the dbs with volatile keys, a share of each table
