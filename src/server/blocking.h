@@ -63,6 +63,10 @@ void BlockClient(CmdContext& cx, std::span<const std::string_view> keys, int64_t
 // "ERR timeout is out of range".
 bool ParseBlockTimeout(CmdContext& cx, std::string_view arg, int64_t* timeout_ms);
 
+// Serves the keys that became ready during the command just run on this
+// thread (the dispatcher calls it after every command).
+void DrainReadyKeys();
+
 // Clients currently blocked (INFO clients blocked_clients).
 int64_t BlockedClientCount();
 

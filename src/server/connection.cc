@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "base/clock.h"
 #include "base/logging.h"
@@ -277,7 +278,9 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
       break;
     }
   }
-  if (multi) {
+  // A blocking command runs on this thread even when its keys are all on
+  // one shard: it may park the client (server/blocking.h).
+  if (multi || (spec->flags & kBlocking)) {
     std::vector<int> shards;
     for (int i : key_idx_) shards.push_back(set->ShardOf(args[i]));
     std::sort(shards.begin(), shards.end());
@@ -453,6 +456,7 @@ void Connection::Close() {
   ClientRegistry::Get().Remove(id());
   home_->RemoveConnection(this);
   g_num_clients.fetch_sub(1);
+  if (on_close_) std::exchange(on_close_, nullptr)();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), [](uv_handle_t* h) {
     auto* c = static_cast<Connection*>(h->data);
     c->handle_closed_ = true;

@@ -71,6 +71,9 @@ class Connection {
   // Call it exactly once. Used by DEBUG SLEEP and, later, blocking commands.
   using Completion = std::function<void(std::string reply)>;
   Completion Park();
+  // Runs `fn` once if the connection closes (a blocked client's wait is
+  // cancelled); nullptr clears it. Home thread.
+  void SetOnClose(std::function<void()> fn) { on_close_ = std::move(fn); }
   // Writes raw RESP to the client now (MONITOR feed, pushes); home thread.
   void WriteRaw(std::string_view s);
 
@@ -140,6 +143,7 @@ class Connection {
   bool closed_ = false;
   bool handle_closed_ = false;
   bool in_process_ = false;
+  std::function<void()> on_close_;
 };
 
 }  // namespace yotta

@@ -159,9 +159,12 @@ void Db::Insert(Entry* e) {
   Attach(e);
 }
 
+Db::~Db() { FreeKeyWaiters(waiters_); }
+
 void Db::Attach(Entry* e) {
   CountVolatile(e, 1);
   table_.Insert(e, Hash64(e->key()));
+  if (waiters_) SignalKeyReady(*this, e);
 }
 
 void Db::Replace(Entry** link, Entry* e, bool free_old) {
@@ -172,6 +175,7 @@ void Db::Replace(Entry** link, Entry* e, bool free_old) {
   e->set_lru(LfuPolicyActive() ? old->lru() : LruClock());
   KeyTable::Replace(link, e);
   if (free_old) EntryAlloc::Free(old, slice_->bytes_counter());
+  if (waiters_) SignalKeyReady(*this, e);
 }
 
 Entry* Db::GrowString(Entry** link, size_t len) {

@@ -37,6 +37,14 @@
 namespace yotta {
 
 class DbSlice;
+class Db;
+
+// Clients blocked on keys of one db (server/blocking.cc owns the type).
+struct KeyWaiters;
+void FreeKeyWaiters(KeyWaiters* w);
+// Called when `e` enters a db that has waiters: marks its key ready if it
+// is of a type blocked clients wait for (list, zset).
+void SignalKeyReady(Db& db, const Entry* e);
 
 // The LRU clock in seconds (24 bits, wraps like Redis's); any thread.
 uint32_t LruClock();
@@ -64,6 +72,9 @@ enum class EvictStatus {
 class Db {
  public:
   explicit Db(DbSlice* slice) : slice_(slice) {}
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
 
   size_t size() const { return table_.size(); }
   size_t volatile_count() const { return volatile_; }
@@ -117,6 +128,8 @@ class Db {
     });
   }
   KeyTable& table() { return table_; }
+  // Blocked clients waiting on keys of this db; created on first use.
+  KeyWaiters*& waiters() { return waiters_; }
   void Clear();
   // Sweeps up to max_buckets buckets; returns how many keys expired.
   int ExpireSweep(int max_buckets, int64_t now_ms);
@@ -139,6 +152,7 @@ class Db {
   void Expire(Entry** link);
 
   DbSlice* slice_;
+  KeyWaiters* waiters_ = nullptr;
   KeyTable table_;
   size_t volatile_ = 0;
   uint64_t sweep_cursor_ = 0;

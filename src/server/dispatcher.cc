@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/str_util.h"
+#include "server/blocking.h"
 #include "server/client_info.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
@@ -88,6 +89,7 @@ void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> a
   uint64_t errors_before = rb->errors();
   int64_t start = MonotonicUs();
   spec->handler(cx);
+  DrainReadyKeys();  // clients blocked on keys this command created
   int64_t dur = MonotonicUs() - start;
   Shard* shard = Shard::Current();
   if (shard) {
