@@ -162,6 +162,7 @@ void CmdQuit(CmdContext& cx) {
 
 void CmdReset(CmdContext& cx) {
   Connection* c = cx.conn();
+  c->DiscardMulti();  // also unwatches
   c->set_db(0);
   c->set_resp(2);
   c->SetReplyMode(0);

@@ -107,7 +107,7 @@ struct SleepTimer {
 // commands wait behind it, other clients do not.
 void DebugSleep(CmdContext& cx) {
   Connection* conn = cx.conn();
-  if (!conn) {  // the client is gone: nobody to reply to
+  if (!conn || !conn->CanPark()) {  // client gone, or inside EXEC (which cannot wait)
     cx.rb().Ok();
     return;
   }

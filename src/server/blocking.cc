@@ -223,7 +223,17 @@ void ServeKey(Db* db, const std::string& key) {
 
 }  // namespace
 
+namespace {
+thread_local int t_defer_depth = 0;
+}  // namespace
+
+DeferReadyKeys::DeferReadyKeys() { ++t_defer_depth; }
+DeferReadyKeys::~DeferReadyKeys() {
+  if (--t_defer_depth == 0) DrainReadyKeys();
+}
+
 void DrainReadyKeys() {
+  if (t_defer_depth > 0) return;
   // Serving may push to other keys (BLMOVE), which adds to t_ready.
   for (size_t i = 0; i < t_ready.size(); ++i) {
     auto [db, key] = t_ready[i];

@@ -67,6 +67,17 @@ bool ParseBlockTimeout(CmdContext& cx, std::string_view arg, int64_t* timeout_ms
 // thread (the dispatcher calls it after every command).
 void DrainReadyKeys();
 
+// While one is alive, DrainReadyKeys on this thread waits: the destructor
+// serves everything at once (EXEC serves blocked clients after its last
+// command, as Redis does).
+class DeferReadyKeys {
+ public:
+  DeferReadyKeys();
+  ~DeferReadyKeys();
+  DeferReadyKeys(const DeferReadyKeys&) = delete;
+  DeferReadyKeys& operator=(const DeferReadyKeys&) = delete;
+};
+
 // Clients currently blocked (INFO clients blocked_clients).
 int64_t BlockedClientCount();
 

@@ -39,6 +39,9 @@ enum CmdFlag : uint32_t {
   // Routing: runs on the connection's thread with access to the connection;
   // must not touch any keyspace.
   kConnection = 1u << 25,
+  // Routing: runs on the client's thread (cx.conn() set) with its keys'
+  // shards held, even when they are all on one remote shard (WATCH).
+  kClientThread = 1u << 26,
 };
 
 // Which arguments are keys. first/last are argument indexes (the command

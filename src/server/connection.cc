@@ -17,6 +17,7 @@
 #include "server/shard.h"
 #include "server/shard_set.h"
 #include "server/transaction.h"
+#include "server/watch.h"
 
 namespace yotta {
 namespace {
@@ -243,10 +244,18 @@ void Connection::ReplyError(std::string_view err) {
   home_->stats().error_replies.Add();
 }
 
+void Connection::ReplySimple(std::string_view str) {
+  bool suppress;
+  std::string* target = ReplyTarget(&suppress);
+  if (suppress && target == &out_) return;
+  ReplyBuilder(target, resp_).SimpleString(str);
+}
+
 void Connection::Dispatch(std::span<const std::string_view> args) {
   std::string err;
   const CommandSpec* spec = LookupCommand(args, &err);
   if (!spec) {
+    if (multi_) MarkMultiError();
     ReplyError(err);
     return;
   }
@@ -257,6 +266,7 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
   }
   // Redis 7 feeds neither admin commands nor ones flagged skip_monitor.
   if (MonitorActive() && !(spec->flags & (kSkipMonitor | kAdmin))) MonitorFeed(*info_, db_, args);
+  if (multi_ && QueueIfMulti(spec, args)) return;
 
   ShardSet* set = ShardSet::Global();
   if (spec->flags & kGlobal) {
@@ -279,8 +289,8 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
     }
   }
   // A blocking command runs on this thread even when its keys are all on
-  // one shard: it may park the client (server/blocking.h).
-  if (multi || (spec->flags & kBlocking)) {
+  // one shard: it may park the client (server/blocking.h). So does WATCH.
+  if (multi || (spec->flags & (kBlocking | kClientThread))) {
     std::vector<int> shards;
     for (int i : key_idx_) shards.push_back(set->ShardOf(args[i]));
     std::sort(shards.begin(), shards.end());
@@ -457,6 +467,7 @@ void Connection::Close() {
   home_->RemoveConnection(this);
   g_num_clients.fetch_sub(1);
   if (on_close_) std::exchange(on_close_, nullptr)();
+  Unwatch();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), [](uv_handle_t* h) {
     auto* c = static_cast<Connection*>(h->data);
     c->handle_closed_ = true;

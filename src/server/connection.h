@@ -36,6 +36,8 @@
 namespace yotta {
 
 class Shard;
+class ReplyBuilder;
+struct WatchSet;
 
 class Connection {
  public:
@@ -74,6 +76,17 @@ class Connection {
   // Runs `fn` once if the connection closes (a blocked client's wait is
   // cancelled); nullptr clears it. Home thread.
   void SetOnClose(std::function<void()> fn) { on_close_ = std::move(fn); }
+  // MULTI/EXEC/WATCH (connection_multi.cc); home thread.
+  bool in_multi() const { return multi_ != nullptr; }
+  void BeginMulti();
+  // EXEC: replies EXECABORT, a null array (a watched key changed) or runs
+  // the queue as one transaction over every shard it touches.
+  void ExecMulti(ReplyBuilder& rb);
+  void DiscardMulti();
+  std::shared_ptr<WatchSet> watch_set();
+  void Unwatch();
+  // False while EXEC runs its queue: a command there must not park.
+  bool CanPark() const { return !in_exec_; }
   // Writes raw RESP to the client now (MONITOR feed, pushes); home thread.
   void WriteRaw(std::string_view s);
 
@@ -84,6 +97,15 @@ class Connection {
   };
   struct OwnedCmd;
   struct HopBatch;
+  // Commands queued by MULTI (connection_multi.cc).
+  struct MultiQueue {
+    struct Cmd {
+      const CommandSpec* spec;
+      std::vector<std::string> args;
+    };
+    std::vector<Cmd> cmds;
+    bool dirty = false;  // a command was rejected while queueing: EXECABORT
+  };
 
   explicit Connection(Shard* home);
   ~Connection();
@@ -101,6 +123,11 @@ class Connection {
   void OnHopDone();
   void FlushSlots();
   void ReplyError(std::string_view err);
+  void ReplySimple(std::string_view s);
+  // Inside MULTI: queues the command (or rejects it and flags the
+  // transaction); false for the commands that run even inside MULTI.
+  bool QueueIfMulti(const CommandSpec* spec, std::span<const std::string_view> args);
+  void MarkMultiError();
   // Appends an ordered reply slot (stable: slots_ is a deque).
   Slot* NewSlot(bool suppress);
   std::string* ReplyTarget(bool* suppress);
@@ -144,6 +171,9 @@ class Connection {
   bool handle_closed_ = false;
   bool in_process_ = false;
   std::function<void()> on_close_;
+  std::unique_ptr<MultiQueue> multi_;
+  std::shared_ptr<WatchSet> watch_;
+  bool in_exec_ = false;
 };
 
 }  // namespace yotta

@@ -11,6 +11,7 @@
 #include "base/logging.h"
 #include "base/str_util.h"
 #include "server/config.h"
+#include "server/lazy_free.h"
 
 namespace yotta {
 namespace {
@@ -159,7 +160,10 @@ void Db::Insert(Entry* e) {
   Attach(e);
 }
 
-Db::~Db() { FreeKeyWaiters(waiters_); }
+Db::~Db() {
+  FreeKeyWaiters(waiters_);
+  FreeKeyWatchers(watchers_);
+}
 
 void Db::Attach(Entry* e) {
   CountVolatile(e, 1);
@@ -213,10 +217,10 @@ void Db::SetString(std::string_view key, std::string_view val, int64_t expire_ms
   }
 }
 
-bool Db::Delete(std::string_view key) {
+bool Db::Delete(std::string_view key, bool lazy) {
   Entry** link = FindLink(key);
   if (!link) return false;
-  DeleteLink(link);
+  DeleteLink(link, lazy);
   return true;
 }
 
@@ -227,11 +231,32 @@ Entry* Db::Detach(Entry** link) {
   return e;
 }
 
-void Db::DeleteLink(Entry** link) {
+void Db::DeleteLink(Entry** link, bool lazy) {
   Entry* e = table_.Unlink(link);
   CountVolatile(e, -1);
-  EntryAlloc::Free(e, slice_->bytes_counter());
+  const ObjectOps* ops = e->is_object() ? &GetObjectOps(e->type()) : nullptr;
+  if (lazy && ops && ops->length && ops->length(e->obj()) > kLazyFreeThreshold) {
+    void* obj = e->obj();
+    if (ops->bytes) slice_->AdjustBytes(-static_cast<int64_t>(ops->bytes(obj)));
+    EntryAlloc::FreeShell(e, slice_->bytes_counter());
+    LazyFree([free = ops->free, obj] { free(obj); });
+  } else {
+    EntryAlloc::Free(e, slice_->bytes_counter());
+  }
   table_.MaybeShrink();
+}
+
+void Db::ClearAsync(std::function<void(int64_t delta)> freed) {
+  auto* old = new KeyTable;
+  old->Swap(table_);
+  volatile_ = 0;
+  sweep_cursor_ = evict_cursor_ = 0;
+  LazyFree([old, freed = std::move(freed)] {
+    int64_t delta = 0;
+    old->Clear([&](Entry* e) { EntryAlloc::Free(e, &delta); });
+    delete old;
+    freed(delta);
+  });
 }
 
 Entry* Db::SetExpire(Entry** link, int64_t ms) {

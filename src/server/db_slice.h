@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ void FreeKeyWaiters(KeyWaiters* w);
 // Called when `e` enters a db that has waiters: marks its key ready if it
 // is of a type blocked clients wait for (list, zset).
 void SignalKeyReady(Db& db, const Entry* e);
+// Clients watching keys of one db (server/watch.cc owns the type).
+struct KeyWatchers;
+void FreeKeyWatchers(KeyWatchers* w);
 
 // The LRU clock in seconds (24 bits, wraps like Redis's); any thread.
 uint32_t LruClock();
@@ -108,8 +112,10 @@ class Db {
   // entry, which may have moved; `link` is updated. Amortized O(1) per byte.
   Entry* GrowString(Entry** link, size_t len);
   // Removes and frees. Returns true iff the key existed (and was live).
-  bool Delete(std::string_view key);
-  void DeleteLink(Entry** link);
+  // lazy: a value with many elements is freed on the lazy-free thread
+  // (UNLINK); the byte count drops at once.
+  bool Delete(std::string_view key, bool lazy = false);
+  void DeleteLink(Entry** link, bool lazy = false);
   // Removes the entry without freeing it (RENAME/MOVE hand it over).
   Entry* Detach(Entry** link);
   // Inserts an entry handed over by Detach/Rekey, keeping its access info.
@@ -130,7 +136,14 @@ class Db {
   KeyTable& table() { return table_; }
   // Blocked clients waiting on keys of this db; created on first use.
   KeyWaiters*& waiters() { return waiters_; }
+  // WATCHed keys of this db; created on first use.
+  KeyWatchers*& watchers() { return watchers_; }
   void Clear();
+  // Empties the db at once and frees the old entries on the lazy-free
+  // thread (FLUSHDB/FLUSHALL ASYNC); `freed(delta)` is then called there
+  // with the byte-count change, which the caller must apply on this
+  // shard's thread (DbSlice::AdjustBytes).
+  void ClearAsync(std::function<void(int64_t delta)> freed);
   // Sweeps up to max_buckets buckets; returns how many keys expired.
   int ExpireSweep(int max_buckets, int64_t now_ms);
   bool IsExpired(const Entry* e, int64_t now_ms) const {
@@ -153,6 +166,7 @@ class Db {
 
   DbSlice* slice_;
   KeyWaiters* waiters_ = nullptr;
+  KeyWatchers* watchers_ = nullptr;
   KeyTable table_;
   size_t volatile_ = 0;
   uint64_t sweep_cursor_ = 0;

@@ -18,6 +18,7 @@
 #include "server/shard.h"
 #include "server/shard_set.h"
 #include "server/slowlog.h"
+#include "server/watch.h"
 
 namespace yotta {
 
@@ -89,6 +90,7 @@ void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> a
   uint64_t errors_before = rb->errors();
   int64_t start = MonotonicUs();
   spec->handler(cx);
+  TouchWatchedKeys(spec, args, db_index);
   DrainReadyKeys();  // clients blocked on keys this command created
   int64_t dur = MonotonicUs() - start;
   Shard* shard = Shard::Current();

@@ -1,0 +1,118 @@
+// YottaStore. Licensed under the Apache License 2.0.
+// MULTI/EXEC/DISCARD/WATCH state of a Connection. EXEC runs the whole queue
+// as one transaction (server/transaction.h) holding every shard any queued
+// command touches, so it is atomic across shards; clients blocked on keys
+// it fills are served after the last command, as in Redis.
+#include <algorithm>
+
+#include "server/blocking.h"
+#include "server/command_registry.h"
+#include "server/connection.h"
+#include "server/dispatcher.h"
+#include "server/reply_builder.h"
+#include "server/shard.h"
+#include "server/shard_set.h"
+#include "server/transaction.h"
+#include "server/watch.h"
+
+namespace yotta {
+namespace {
+constexpr std::string_view kErrNotInMulti = "ERR Command not allowed inside a transaction";
+constexpr std::string_view kErrExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+
+// The commands Redis runs at once even inside MULTI.
+bool RunsInsideMulti(const CommandSpec* spec) {
+  const CommandSpec* top = spec->parent ? spec->parent : spec;
+  static const char* kNames[] = {"exec", "discard", "multi", "watch", "quit", "reset"};
+  return std::any_of(std::begin(kNames), std::end(kNames), [&](const char* n) { return top->name == n; });
+}
+}  // namespace
+
+void Connection::BeginMulti() { multi_ = std::make_unique<MultiQueue>(); }
+
+void Connection::MarkMultiError() {
+  if (multi_) multi_->dirty = true;
+}
+
+bool Connection::QueueIfMulti(const CommandSpec* spec, std::span<const std::string_view> args) {
+  if (RunsInsideMulti(spec)) return false;
+  if (spec->flags & kNoMulti) {
+    multi_->dirty = true;
+    ReplyError(kErrNotInMulti);
+    return true;
+  }
+  multi_->cmds.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
+  ReplySimple("QUEUED");
+  return true;
+}
+
+void Connection::DiscardMulti() {
+  multi_.reset();
+  Unwatch();
+}
+
+std::shared_ptr<WatchSet> Connection::watch_set() {
+  if (!watch_) watch_ = std::make_shared<WatchSet>();
+  return watch_;
+}
+
+void Connection::Unwatch() {
+  if (watch_) UnwatchAll(watch_);
+  watch_.reset();
+}
+
+void Connection::ExecMulti(ReplyBuilder& rb) {
+  std::shared_ptr<MultiQueue> q(std::move(multi_));
+  bool watch_failed = watch_ && watch_->dirty.load();
+  Unwatch();
+  if (q->dirty) {
+    rb.Error(kErrExecAbort);
+    return;
+  }
+  if (watch_failed) {
+    rb.NullArray();
+    return;
+  }
+  ShardSet* set = ShardSet::Global();
+  std::vector<int> shards, idx;
+  for (const MultiQueue::Cmd& c : q->cmds) {
+    std::vector<std::string_view> views(c.args.begin(), c.args.end());
+    if (c.spec->flags & kGlobal) {
+      for (int i = 0; i < set->size(); ++i) shards.push_back(i);
+    } else if (!(c.spec->flags & kConnection) && c.spec->KeyIndexes(views, &idx)) {
+      for (int i : idx) shards.push_back(set->ShardOf(views[i]));
+    }
+  }
+  std::sort(shards.begin(), shards.end());
+  shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
+
+  // Runs the queue into `out`; on this thread, with `shards` held.
+  auto body = [this, q](std::string* out) {
+    ReplyBuilder arr(out, resp_);
+    arr.Array(q->cmds.size());
+    DeferReadyKeys defer;
+    in_exec_ = true;
+    for (const MultiQueue::Cmd& c : q->cmds) {
+      std::vector<std::string_view> views(c.args.begin(), c.args.end());
+      ReplyBuilder one(out, resp_);
+      // A blocking command inside MULTI does not block: it answers as on timeout.
+      Connection* conn = (closed_ || (c.spec->flags & kBlocking)) ? nullptr : this;
+      ExecuteCommand(c.spec, views, &one, db_, conn, info_.get());
+    }
+    in_exec_ = false;
+  };
+  if (shards.empty()) {  // nothing touches the keyspace
+    body(rb.output());
+    return;
+  }
+  SendHops();  // commands pipelined before EXEC reach their shards first
+  auto reply = std::make_shared<std::string>();
+  Completion done = Park();
+  home_->stats().txns_coordinated.Add();
+  auto* txn = new Txn(
+      std::move(shards), home_, [body, reply] { body(reply.get()); },
+      [done, reply] { done(std::move(*reply)); });
+  set->Schedule(txn);
+}
+
+}  // namespace yotta
