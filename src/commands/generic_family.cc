@@ -46,12 +46,15 @@ bool ParseDbIndex(CmdContext& cx, std::string_view s, int* out) {
   return true;
 }
 
-// DEL and UNLINK: a key named twice is deleted (and counted) once.
-void CmdDel(CmdContext& cx) {
+// DEL and UNLINK: a key named twice is deleted (and counted) once. UNLINK
+// frees values with many elements on the lazy-free thread.
+void DeleteKeys(CmdContext& cx, bool lazy) {
   int64_t n = 0;
-  for (size_t i = 1; i < cx.argc(); ++i) n += cx.DbFor(cx.arg(i)).Delete(cx.arg(i));
+  for (size_t i = 1; i < cx.argc(); ++i) n += cx.DbFor(cx.arg(i)).Delete(cx.arg(i), lazy);
   cx.rb().Integer(n);
 }
+void CmdDel(CmdContext& cx) { DeleteKeys(cx, false); }
+void CmdUnlink(CmdContext& cx) { DeleteKeys(cx, true); }
 
 // EXISTS counts a key once per mention; it does not touch the access time.
 void CmdExists(CmdContext& cx) {
@@ -179,7 +182,7 @@ void CmdMove(CmdContext& cx) {
 void RegisterGenericFamily(CommandRegistry& reg) {
   const char* cat = "keyspace";
   reg.Add({"del", -2, kWrite, {1, -1, 1}, CmdDel, cat});
-  reg.Add({"unlink", -2, kWrite | kFast, {1, -1, 1}, CmdDel, cat});
+  reg.Add({"unlink", -2, kWrite | kFast, {1, -1, 1}, CmdUnlink, cat});
   reg.Add({"exists", -2, kReadOnly | kFast, {1, -1, 1}, CmdExists, cat});
   reg.Add({"touch", -2, kReadOnly | kFast, {1, -1, 1}, CmdTouch, cat});
   reg.Add({"type", 2, kReadOnly | kFast, {1, 1, 1}, CmdType, cat});

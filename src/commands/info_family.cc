@@ -22,11 +22,13 @@
 #include "base/str_util.h"
 #include "commands/memory_stats.h"
 #include "commands/server_family.h"
+#include "server/blocking.h"
 #include "server/client_info.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/config.h"
 #include "server/db_slice.h"
+#include "server/lazy_free.h"
 #include "server/lifecycle.h"
 #include "server/shard_set.h"
 
@@ -218,6 +220,7 @@ void AppendServer(std::string* out, CmdContext& cx) {
 void AppendClients(std::string* out) {
   AppendF(out, "connected_clients:%zu\r\ncluster_connections:0\r\nmaxclients:%lld\r\n",
           ClientRegistry::Get().count(), static_cast<long long>(Config::Get().maxclients.load()));
+  AppendF(out, "blocked_clients:%lld\r\n", static_cast<long long>(BlockedClientCount()));
 }
 
 void AppendMemory(std::string* out, CmdContext& cx) {
@@ -245,6 +248,7 @@ void AppendMemory(std::string* out, CmdContext& cx) {
   AppendF(out, "mem_fragmentation_ratio:%.2f\r\n",
           used > 0 ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
   AppendF(out, "mem_allocator:%s\r\n", AllocatorName().c_str());
+  AppendF(out, "lazyfree_pending_objects:%zu\r\n", LazyFreePending());
   for (size_t i = 0; i < shard_bytes.size(); ++i) {
     AppendF(out, "yotta_shard_%zu_used_memory:%lld\r\n", i, static_cast<long long>(shard_bytes[i]));
   }

@@ -15,6 +15,7 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/errors.h"
+#include "server/lazy_free.h"
 #include "server/lifecycle.h"
 #include "server/slowlog.h"
 
@@ -45,29 +46,49 @@ void CmdDbSize(CmdContext& cx) {
   cx.rb().Integer(n);
 }
 
-// FLUSHDB/FLUSHALL [ASYNC|SYNC]. Both modes free synchronously: the shards
-// are held anyway, and a Db cannot yet be detached for a later free on its
-// own shard. The reply is the same.
-bool ParseFlushMode(CmdContext& cx) {
+// FLUSHDB/FLUSHALL [ASYNC|SYNC]. ASYNC empties the dbs at once and frees
+// the old tables on the lazy-free thread, as Redis does; the shards' byte
+// counts drop when that is done. Without an argument the flush is
+// synchronous (lazyfree-lazy-user-flush no).
+bool ParseFlushMode(CmdContext& cx, bool* async) {
+  *async = false;
   if (cx.argc() == 1) return true;
-  if (cx.argc() == 2 &&
-      (EqualsIgnoreCase(cx.arg(1), "ASYNC") || EqualsIgnoreCase(cx.arg(1), "SYNC"))) {
+  if (cx.argc() == 2 && EqualsIgnoreCase(cx.arg(1), "ASYNC")) {
+    *async = true;
     return true;
   }
+  if (cx.argc() == 2 && EqualsIgnoreCase(cx.arg(1), "SYNC")) return true;
   cx.rb().Error(kErrSyntax);
   return false;
 }
 
+void FlushDb(Shard* shard, Db& db, bool async) {
+  if (!async || db.size() <= kLazyFreeThreshold) {
+    db.Clear();
+    return;
+  }
+  db.ClearAsync([shard](int64_t delta) {
+    shard->PostData([shard, delta] { shard->slice().AdjustBytes(delta); });
+  });
+}
+
 void CmdFlushDb(CmdContext& cx) {
-  if (!ParseFlushMode(cx)) return;
-  for (int i = 0; i < cx.shards().size(); ++i)
-    cx.shards().shard(i)->slice().db(cx.db_index()).Clear();
+  bool async;
+  if (!ParseFlushMode(cx, &async)) return;
+  for (int i = 0; i < cx.shards().size(); ++i) {
+    Shard* shard = cx.shards().shard(i);
+    FlushDb(shard, shard->slice().db(cx.db_index()), async);
+  }
   cx.rb().Ok();
 }
 
 void CmdFlushAll(CmdContext& cx) {
-  if (!ParseFlushMode(cx)) return;
-  for (int i = 0; i < cx.shards().size(); ++i) cx.shards().shard(i)->slice().FlushAll();
+  bool async;
+  if (!ParseFlushMode(cx, &async)) return;
+  for (int i = 0; i < cx.shards().size(); ++i) {
+    Shard* shard = cx.shards().shard(i);
+    for (int d = 0; d < shard->slice().num_dbs(); ++d) FlushDb(shard, shard->slice().db(d), async);
+  }
   cx.rb().Ok();
 }
 

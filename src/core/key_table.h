@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 #include "core/entry.h"
 
@@ -30,6 +31,15 @@ class KeyTable {
   KeyTable(const KeyTable&) = delete;
   KeyTable& operator=(const KeyTable&) = delete;
   ~KeyTable();
+  // Exchanges contents (FLUSHDB ASYNC hands the old table to a thread).
+  void Swap(KeyTable& o) {
+    std::swap(t0_, o.t0_);
+    std::swap(t1_, o.t1_);
+    std::swap(size0_, o.size0_);
+    std::swap(size1_, o.size1_);
+    std::swap(rehash_idx_, o.rehash_idx_);
+    std::swap(size_, o.size_);
+  }
 
   size_t size() const { return size_; }
 
