@@ -14,6 +14,10 @@
 #   memory      1M distinct keys, 64 B values, loaded with redis-cli --pipe;
 #               bytes per key from used_memory and from RSS over the empty
 #               server's baseline.
+#   collections LPUSH LPOP LRANGE_100 SADD HSET SPOP ZADD and ZRANGEBYSCORE
+#               (-P 1 and 16, pinned as throughput), then bytes per element
+#               of a 1M-field hash, 1M-member set and zset, and 100k hashes
+#               of 10 fields (used_memory before and after loading).
 #   scaling     YottaStore --shards 2 against --shards 1, nothing pinned by
 #               taskset: what the cross-shard hop costs.
 # Overrides: BENCH_ROUNDS, BENCH_N_P1, BENCH_N_P16, BENCH_SERVER_CPU,
@@ -46,9 +50,9 @@ case ${BENCH_PRIO:-none} in
   *) echo "bench.sh: BENCH_PRIO must be none, nice or rt" >&2; exit 2 ;;
 esac
 CLIENT=("${CPRIO[@]}" taskset -c "$CCPU")
-# BENCH_SECTIONS: which parts to run (default both): "main" is throughput
-# and memory, "scaling" the --shards 2 comparison.
-SECTIONS=${BENCH_SECTIONS:-main scaling}
+# BENCH_SECTIONS: which parts to run (default all): "main" is throughput
+# and memory, "coll" the collection rows, "scaling" the --shards 2 comparison.
+SECTIONS=${BENCH_SECTIONS:-main coll scaling}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/yotta-bench.XXXXXX)}
 mkdir -p "$OUT"
 RAW=$OUT/results.tsv    # one line per measurement, read by bench_report.py
@@ -236,6 +240,83 @@ run_main() {
   stop_server "$RPID"
 }
 
+# --- collections: both servers pinned, as main ------------------------------
+COLL_TESTS=lpush,lpop,lrange_100,sadd,hset,spop,zadd
+
+# run_custom SECTION SERVER PORT P N ROUND NAME [taskset prefix...] -- CMD...:
+# one redis-benchmark run of a custom command, recorded under NAME.
+run_custom() {
+  local section=$1 server=$2 port=$3 pipe=$4 n=$5 round=$6 name=$7
+  shift 7
+  local pre=()
+  while [[ $1 != -- ]]; do pre+=("$1"); shift; done
+  shift
+  local args=(-p "$port" -c 50 -n "$n" -P "$pipe" -r "$KEYS" -q --csv --precision 3)
+  note_cmd "${pre[@]}" redis-benchmark "${args[@]}" "$@"
+  "${pre[@]}" redis-benchmark "${args[@]}" "$@" 2>/dev/null | tr -d '"' |
+    awk -F, -v pre="$section\t$server\t$pipe\t0\t$round" -v name="$name" \
+      '$1 != "test" && NF >= 8 {print pre "\t" name "\t" $2 "\t" $5 "\t" $7}' >>"$RAW"
+}
+
+coll_round() {  # coll_round SERVER PORT P N ROUND
+  local server=$1 port=$2 pipe=$3 n=$4 round=$5
+  run_bench coll "$server" "$port" "$pipe" 16 "$n" "$COLL_TESTS" "$round" "${CLIENT[@]}"
+  run_custom coll "$server" "$port" "$pipe" "$n" "$round" "ZRANGEBYSCORE (LIMIT 10)" "${CLIENT[@]}" -- \
+    ZRANGEBYSCORE myzset __rand_int__ +inf LIMIT 0 10
+}
+
+# load_coll PORT KIND COUNT: builds one memory-row collection.
+load_coll() {
+  local port=$1 kind=$2 count=$3 res
+  note_cmd "$PY" utils/bench_coll_resp.py "$kind" "$count" "|" redis-cli -p "$port" --pipe
+  res=$($PY "$ROOT/utils/bench_coll_resp.py" "$kind" "$count" | "${CLIENT[@]}" redis-cli -p "$port" --pipe 2>&1 | tail -1)
+  if [[ $res != "errors: 0, replies: "* ]]; then
+    echo "bench.sh: loading $kind into port $port failed: $res" >&2
+    exit 1
+  fi
+}
+
+measure_coll_memory() {
+  local kind count s port before
+  for kind in hash set zset small; do
+    count=1000000
+    [[ $kind == small ]] && count=100000
+    for s in yotta redis; do
+      if [[ $s == yotta ]]; then port=$YPORT; else port=$RPORT; fi
+      redis-cli -p "$port" flushall >/dev/null
+      sleep 0.5
+      before=$(used_memory "$port")
+      log "memory: $kind x $count into $s"
+      load_coll "$port" "$kind" "$count"
+      sleep 0.5
+      echo "cmem	$kind	$s	$before	$(used_memory "$port")	$count" >>"$RAW"
+    done
+  done
+}
+
+run_coll() {
+  YPORT=$(free_port)
+  start_yotta yotta-coll "$YPORT" 1 "${PRIO[@]}" taskset -c "$SCPU"
+  YPID=$SERVER_PID
+  RPORT=$(free_port)
+  start_redis redis-coll "$RPORT" "${PRIO[@]}" taskset -c "$SCPU"
+  RPID=$SERVER_PID
+  local pipe n round
+  for pipe in 1 16; do
+    n=$((N_P1 / 2))
+    [[ $pipe == 16 ]] && n=$((N_P16 / 2))
+    for round in $(seq "$ROUNDS"); do
+      log "collections -P $pipe round $round"
+      cy() { coll_round yotta "$YPORT" "$pipe" "$n" "$round"; }
+      cr() { coll_round redis "$RPORT" "$pipe" "$n" "$round"; }
+      alternate "$round" cy cr
+    done
+  done
+  measure_coll_memory
+  stop_server "$YPID"
+  stop_server "$RPID"
+}
+
 # --- scaling: --shards 2 vs --shards 1, no taskset -------------------------
 run_scaling() {
   S1PORT=$(free_port)
@@ -264,6 +345,7 @@ run_scaling() {
 }
 
 if [[ " $SECTIONS " == *" main "* ]]; then run_main; fi
+if [[ " $SECTIONS " == *" coll "* ]]; then run_coll; fi
 if [[ " $SECTIONS " == *" scaling "* ]]; then run_scaling; fi
 
 echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW"

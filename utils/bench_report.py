@@ -17,6 +17,7 @@ TEST_ORDER = ["SET", "GET", "INCR", "MSET (10 keys)"]
 def read_results(out_dir):
     runs = defaultdict(list)  # (section, server, P, size, test) -> [(rps, p50, p99)]
     mem = {}
+    cmem = {}  # (kind, server) -> (before, after, elements)
     info = {}
     with open(os.path.join(out_dir, "results.tsv")) as f:
         for line in f:
@@ -25,10 +26,12 @@ def read_results(out_dir):
                 info[cols[0]] = cols[1]
             elif cols[0] == "mem":
                 mem[cols[1]] = cols[2:]
+            elif cols[0] == "cmem":
+                cmem[(cols[1], cols[2])] = cols[3:]
             elif len(cols) == 9:
                 section, server, pipe, size, _round, test, rps, p50, p99 = cols
                 runs[(section, server, int(pipe), int(size), test)].append((float(rps), float(p50), float(p99)))
-    return runs, mem, info
+    return runs, mem, cmem, info
 
 
 def median_row(samples):
@@ -119,6 +122,43 @@ def memory_table(mem):
     print()
 
 
+def coll_table(runs, rounds):
+    if not any(k[0] == "coll" for k in runs):
+        return
+    print(f"### Collections, one core each (median of {rounds}; 50 clients, -r 1000000)\n")
+    print("| Command | Pipeline | YottaStore ops/s | p50 ms | p99 ms | redis ops/s | p50 ms | p99 ms | Yotta/Redis |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+    for pipe in sorted({k[2] for k in runs if k[0] == "coll"}):
+        for test in tests_in(runs, "coll"):
+            y = median_row(runs.get(("coll", "yotta", pipe, 16, test), []) or runs.get(("coll", "yotta", pipe, 0, test), []))
+            r = median_row(runs.get(("coll", "redis", pipe, 16, test), []) or runs.get(("coll", "redis", pipe, 0, test), []))
+            if y is None and r is None:
+                continue
+            print(f"| {test} | {pipe} | " + " | ".join(cells(y)) + " | " + " | ".join(cells(r)) + f" | {ratio(y, r)} |")
+    print()
+
+
+COLL_KINDS = [("hash", "1M-field hash (f:N -> v:N)", "field"), ("set", "1M-member set (m:N)", "member"),
+              ("zset", "1M-member zset (m:N, score N)", "member"), ("small", "100k hashes of 10 fields", "hash")]
+
+
+def coll_memory_table(cmem):
+    if not cmem:
+        return
+    print("### Collection memory (used_memory delta per element)\n")
+    print("| Data | YottaStore B/elem | redis B/elem | Yotta/Redis |")
+    print("|---|--:|--:|--:|")
+    for kind, label, unit in COLL_KINDS:
+        y, r = cmem.get((kind, "yotta")), cmem.get((kind, "redis"))
+        yv = per_key(y[1], y[0], int(y[2])) if y else None
+        rv = per_key(r[1], r[0], int(r[2])) if r else None
+        fy = f"{yv:.1f}" if yv is not None else "n/a"
+        fr = f"{rv:.1f}" if rv is not None else "n/a"
+        rat = f"{yv / rv:.2f}" if yv is not None and rv else "n/a"
+        print(f"| {label} (per {unit}) | {fy} | {fr} | {rat} |")
+    print()
+
+
 def scaling_table(runs, rounds, prio):
     if not any(k[0] == "scale" for k in runs):
         return
@@ -167,11 +207,13 @@ def header(out_dir, yotta, quick, info, rounds):
 
 def main():
     out_dir, yotta, quick = sys.argv[1], sys.argv[2], sys.argv[3]
-    runs, mem, info = read_results(out_dir)
+    runs, mem, cmem, info = read_results(out_dir)
     rounds = max((len(v) for v in runs.values()), default=0)
     header(out_dir, yotta, quick, info, rounds)
     throughput_table(runs, rounds)
     memory_table(mem)
+    coll_table(runs, rounds)
+    coll_memory_table(cmem)
     scaling_table(runs, rounds, info.get("prio", "none"))
     print(f"Raw results: {out_dir}/results.tsv")
 
