@@ -149,6 +149,8 @@ void SignalKeyReady(Db& db, const Entry* e) {
 
 namespace {
 
+void ServeKey(Db* db, const std::string& key);
+
 // Reruns the claimed waiter's command on its home thread with every shard of
 // its keys held (a destination on another shard).
 void ServeWithAllShards(const WaiterPtr& w, std::string key) {
@@ -172,13 +174,21 @@ void ServeWithAllShards(const WaiterPtr& w, std::string key) {
         *served = w->serve(cx, key, true) == ServeResult::kServed;
         DrainReadyKeys();  // the move may have created a key others wait for
       },
-      [w, reply, served] {
+      [w, key, reply, served] {
         if (*served) {
           w->state.store(kDone);
           Finish(w, std::move(*reply));
         } else {
           w->state.store(kWaiting);  // still queued on every key, same place
           if (w->cancelled && w->timer) uv_timer_start(w->timer, OnTimer, 0, 0);
+        }
+        // The key's later waiters waited for this one; go on with them.
+        for (const Waiter::Place& p : w->places) {
+          if (p.key != key) continue;
+          ShardSet::Global()->shard(p.shard)->PostData([db = p.db, key] {
+            ServeKey(db, key);
+            DrainReadyKeys();
+          });
         }
       });
   set->Schedule(txn);
@@ -196,7 +206,11 @@ void ServeKey(Db* db, const std::string& key) {
   for (const WaiterPtr& w : queue) {
     if (!db->Peek(key)) break;  // consumed (empty collections are deleted)
     if (!w->Claim()) {
-      if (w->state.load() == kServing) retry_later = true;
+      // Being served elsewhere: the ones behind it wait, to keep the order.
+      if (w->state.load() == kServing) {
+        retry_later = true;
+        break;
+      }
       continue;
     }
     std::string reply;
@@ -207,7 +221,10 @@ void ServeKey(Db* db, const std::string& key) {
       w->state.store(kDone);
       w->home->PostControl([w, reply = std::move(reply)]() mutable { Finish(w, std::move(reply)); });
     } else if (r == ServeResult::kNeedAllShards) {
+      // Later waiters of this key wait for it: the transaction's completion
+      // serves the key again, so they keep the order they blocked in.
       w->home->PostControl([w, key] { ServeWithAllShards(w, key); });
+      break;
     } else {
       w->state.store(kWaiting);
     }

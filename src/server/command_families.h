@@ -11,12 +11,16 @@ void RegisterConnectionFamily(CommandRegistry& reg);  // PING ECHO HELLO AUTH SE
 void RegisterStringFamily(CommandRegistry& reg);      // GET SET INCR APPEND ... LCS
 void RegisterGenericFamily(CommandRegistry& reg);     // DEL EXPIRE TTL TYPE SCAN RENAME COPY DUMP ...
 void RegisterServerFamily(CommandRegistry& reg);      // INFO CONFIG COMMAND DBSIZE FLUSH* SLOWLOG ...
+void RegisterTransactionFamily(CommandRegistry& reg); // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterListFamily(CommandRegistry& reg);        // LPUSH LPOP LRANGE LMOVE LMPOP BLPOP BLMOVE ...
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterConnectionFamily(reg);
   RegisterStringFamily(reg);
   RegisterGenericFamily(reg);
   RegisterServerFamily(reg);
+  RegisterTransactionFamily(reg);
+  RegisterListFamily(reg);
 }
 
 }  // namespace yotta
