@@ -12,7 +12,10 @@ void RegisterStringFamily(CommandRegistry& reg);      // GET SET INCR APPEND ...
 void RegisterGenericFamily(CommandRegistry& reg);     // DEL EXPIRE TTL TYPE SCAN RENAME COPY DUMP ...
 void RegisterServerFamily(CommandRegistry& reg);      // INFO CONFIG COMMAND DBSIZE FLUSH* SLOWLOG ...
 void RegisterTransactionFamily(CommandRegistry& reg); // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterHllFamily(CommandRegistry& reg);         // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
+void RegisterBitopsFamily(CommandRegistry& reg);      // SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD[_RO]
 void RegisterListFamily(CommandRegistry& reg);        // LPUSH LPOP LRANGE LMOVE LMPOP BLPOP BLMOVE ...
+void RegisterJsonFamily(CommandRegistry& reg);        // JSON.SET JSON.GET JSON.MGET JSON.ARRAPPEND ... (RedisJSON 2.x)
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterConnectionFamily(reg);
@@ -21,6 +24,9 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterServerFamily(reg);
   RegisterTransactionFamily(reg);
   RegisterListFamily(reg);
+  RegisterHllFamily(reg);
+  RegisterBitopsFamily(reg);
+  RegisterJsonFamily(reg);
 }
 
 }  // namespace yotta
