@@ -14,7 +14,11 @@ void RegisterServerFamily(CommandRegistry& reg);      // INFO CONFIG COMMAND DBS
 void RegisterTransactionFamily(CommandRegistry& reg); // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterHllFamily(CommandRegistry& reg);         // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 void RegisterBitopsFamily(CommandRegistry& reg);      // SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD[_RO]
+void RegisterHashFamily(CommandRegistry& reg);        // HSET HGET HDEL HGETALL HINCRBY HSCAN HRANDFIELD ...
+void RegisterSetFamily(CommandRegistry& reg);         // SADD SREM SPOP SMOVE SSCAN SINTER SUNION SDIFF ...
 void RegisterListFamily(CommandRegistry& reg);        // LPUSH LPOP LRANGE LMOVE LMPOP BLPOP BLMOVE ...
+void RegisterZSetFamily(CommandRegistry& reg);       // ZADD ZRANGE ZUNIONSTORE ZPOPMIN BZPOPMIN ZSCAN ...
+void RegisterGeoFamily(CommandRegistry& reg);         // GEOADD GEOPOS GEODIST GEOHASH GEOSEARCH GEORADIUS ...
 void RegisterJsonFamily(CommandRegistry& reg);        // JSON.SET JSON.GET JSON.MGET JSON.ARRAPPEND ... (RedisJSON 2.x)
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
@@ -26,6 +30,10 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterListFamily(reg);
   RegisterHllFamily(reg);
   RegisterBitopsFamily(reg);
+  RegisterHashFamily(reg);
+  RegisterSetFamily(reg);
+  RegisterZSetFamily(reg);
+  RegisterGeoFamily(reg);
   RegisterJsonFamily(reg);
 }
 
