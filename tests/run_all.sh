@@ -21,6 +21,10 @@ PYTHON=/usr/bin/python3
 LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/yotta-tests.XXXXXX")
 # A suite that hangs is stopped and counted as failed (seconds).
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
+# Sanitizer builds: a data race or memory error kills the server, so the
+# test that caused it fails ("server died") instead of a report scrolling by
+# (ASan stops at its first error by default).
+export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
 
 TOTAL_PASS=0
 TOTAL_FAIL=0
