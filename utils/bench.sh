@@ -20,6 +20,9 @@
 #               of 10 fields (used_memory before and after loading).
 #   scaling     YottaStore --shards 2 against --shards 1, nothing pinned by
 #               taskset: what the cross-shard hop costs.
+#   json        utils/bench_json.sh: JSON.SET/GET (whole, $.a.b), NUMINCRBY and
+#               ARRAPPEND on a 1 KB document against SET/GET of the same bytes,
+#               and bytes per document for 100k documents (pinned as main).
 # Overrides: BENCH_ROUNDS, BENCH_N_P1, BENCH_N_P16, BENCH_SERVER_CPU,
 # BENCH_CLIENT_CPU, BENCH_PRIO, BENCH_OUT (raw results directory, kept).
 set -euo pipefail
@@ -52,7 +55,7 @@ esac
 CLIENT=("${CPRIO[@]}" taskset -c "$CCPU")
 # BENCH_SECTIONS: which parts to run (default all): "main" is throughput
 # and memory, "coll" the collection rows, "scaling" the --shards 2 comparison.
-SECTIONS=${BENCH_SECTIONS:-main coll scaling}
+SECTIONS=${BENCH_SECTIONS:-main coll scaling json}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/yotta-bench.XXXXXX)}
 mkdir -p "$OUT"
 RAW=$OUT/results.tsv    # one line per measurement, read by bench_report.py
@@ -344,9 +347,21 @@ run_scaling() {
   stop_server "$S2PID"
 }
 
+# --- json: utils/bench_json.sh (its own servers and medians) --------------
+run_json() {
+  local n=100000
+  [[ $QUICK == 1 ]] && n=50000
+  log "json: utils/bench_json.sh"
+  note_cmd env BENCH_N=$n BENCH_ROUNDS="$ROUNDS" BENCH_SERVER_CPU="$SCPU" BENCH_CLIENT_CPU="$CCPU" \
+    bash utils/bench_json.sh
+  YOTTA=$YOTTA BENCH_N=$n BENCH_ROUNDS=$ROUNDS BENCH_SERVER_CPU=$SCPU BENCH_CLIENT_CPU=$CCPU \
+    BENCH_JSON_OUT=$OUT/json.md bash "$ROOT/utils/bench_json.sh" >/dev/null
+}
+
 if [[ " $SECTIONS " == *" main "* ]]; then run_main; fi
 if [[ " $SECTIONS " == *" coll "* ]]; then run_coll; fi
 if [[ " $SECTIONS " == *" scaling "* ]]; then run_scaling; fi
+if [[ " $SECTIONS " == *" json "* ]]; then run_json; fi
 
 echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW"
 $PY "$ROOT/utils/bench_report.py" "$OUT" "$YOTTA" "$QUICK"

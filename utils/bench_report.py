@@ -205,6 +205,14 @@ def header(out_dir, yotta, quick, info, rounds):
     print("```\n")
 
 
+def json_table(out_dir):
+    """utils/bench_json.sh's report (its own medians and ratios), as written."""
+    path = os.path.join(out_dir, "json.md")
+    if os.path.exists(path):
+        with open(path) as f:
+            print("#" + f.read().rstrip("\n") + "\n")
+
+
 def main():
     out_dir, yotta, quick = sys.argv[1], sys.argv[2], sys.argv[3]
     runs, mem, cmem, info = read_results(out_dir)
@@ -215,6 +223,7 @@ def main():
     coll_table(runs, rounds)
     coll_memory_table(cmem)
     scaling_table(runs, rounds, info.get("prio", "none"))
+    json_table(out_dir)
     print(f"Raw results: {out_dir}/results.tsv")
 
 

@@ -61,7 +61,8 @@ void CmdArrAppend(CmdContext& cx) {
   if (!d) return;
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   for (const Match& m : ms) {
     for (const JsonValue& v : vals) {
       if (TooDeep(cx, m.loc.size() + 1, v)) return;
@@ -96,7 +97,8 @@ void CmdArrInsert(CmdContext& cx) {
   if (!d) return;
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   // Check every target first so that an error changes nothing.
   for (const Match& m : ms) {
     if (!m.value->is_array()) continue;
@@ -157,7 +159,7 @@ void CmdArrIndex(CmdContext& cx) {
   if (f == Found::kMissing) return cx.rb().Error(ErrNoPath(cx.arg(2)));
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   if (path.legacy()) {
     if (ms.empty()) return cx.rb().Error(ErrNoPath(path.fixed()));
     if (!ms[0].value->is_array()) return cx.rb().Error(ErrExpected("array", ms[0].value->TypeName()));
@@ -178,7 +180,7 @@ void CmdArrLen(CmdContext& cx) {
   Path path;
   if (!OptionalPath(cx, 2, &path)) return;
   if (f == Found::kMissing) return path.legacy() ? cx.rb().Null() : cx.rb().Error(kErrNoKey);
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   if (path.legacy()) {
     // json_arr_len names the path as written.
     std::string_view text = cx.argc() > 2 ? cx.arg(2) : ".";
@@ -202,7 +204,8 @@ void CmdArrPop(CmdContext& cx) {
   if (!d) return;
   Path path;
   if (!OptionalPath(cx, 2, &path)) return;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   std::vector<std::optional<std::string>> out(ms.size());
   int64_t delta = 0;
   bool any_array = false;
@@ -238,7 +241,8 @@ void CmdArrTrim(CmdContext& cx) {
   if (!d) return;
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   std::vector<std::optional<int64_t>> out(ms.size());
   int64_t delta = 0;
   for (size_t k = ms.size(); k-- > 0;) {  // last first, as ARRAPPEND
@@ -272,7 +276,7 @@ void ObjCommand(CmdContext& cx, bool keys) {
     if (path.legacy()) return cx.rb().Null();
     return cx.rb().Error(keys ? std::string(kErrNoKey) : ErrNoPathOr(path.fixed(), "not an object"));
   }
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   auto reply_one = [&](const JsonValue& v) {
     if (!keys) return cx.rb().Integer(static_cast<int64_t>(v.object().size()));
     cx.rb().Array(v.object().size());

@@ -4,8 +4,10 @@
 // accounting after a mutation.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/entry.h"
 #include "core/json/json_path.h"
@@ -38,9 +40,85 @@ inline constexpr std::string_view kErrTooDeep = "ERR nesting depth exceeds the l
 // the document deeper than kMaxDocDepth.
 bool TooDeep(CmdContext& cx, size_t level, const JsonValue& v);
 
+// A document is kept in one of two forms (the mode never changes during a
+// command, only between commands):
+//  - text mode (documents whose compact text is at most kTextMax bytes):
+//    only the canonical compact text, exactly what JSON.GET prints with no
+//    formatting options (json::Write). Costs the text plus this 48-byte
+//    header (one jemalloc size class each): ~1.11x the text per key for
+//    1 KB documents, entry included, where the tree cost ~4.1x. A root
+//    JSON.SET goes from the argument to that text in one simdjson pass
+//    (json::ParseToText), no tree. A whole-document read replies the text
+//    as is; a static path ($.a.b, .a[2]) read finds the value's span in
+//    the text (json_text.h) and replies or parses only that; other reads
+//    parse into a per-thread scratch tree. An edit of a static path parses
+//    only the selected value and splices its new text back; any other edit
+//    parses the whole text into `root`, runs the tree code, and writes the
+//    text again (DocEdit). So edits of small documents cost O(document)
+//    bytes moved, which at 32 KB stays in the tens of microseconds.
+//  - tree mode (bigger documents): the JsonValue tree, edited in place in
+//    O(change). A text-mode document that grows past kTextMax switches to
+//    tree mode; a tree-mode one switches back only when its root is
+//    replaced (JSON.SET of the root, RESTORE, COPY keeps the mode).
+inline constexpr size_t kTextMax = 32 * 1024;
+
 struct Doc {
-  JsonValue root;
-  size_t bytes = 0;  // MemUsage() of root + sizeof(Doc), kept current
+  JsonValue root;        // tree mode: the document; text mode: null outside edits
+  char* text = nullptr;  // text mode: the canonical text (malloc'd)
+  uint32_t len = 0;
+  bool is_text = false;
+  bool dirty = false;  // text mode: the edit changed the parsed value
+  size_t bytes = 0;    // text: sizeof(Doc) + len; tree: root.MemUsage() + sizeof(Doc)
+  Doc() = default;
+  Doc(const Doc&) = delete;
+  ~Doc() { std::free(text); }
+  std::string_view str() const { return {text, len}; }
+};
+
+// A new document holding `root`, in the mode its size calls for.
+Doc* NewDoc(JsonValue root);
+// Replaces the whole document (root SET), choosing the mode again, and
+// charges the size change.
+void ReplaceRoot(Db& db, Doc* d, JsonValue root);
+
+// The same from canonical text (json::ParseToText's output).
+void CreateDocFromText(Db& db, std::string_view key, std::string_view text);
+void ReplaceRootText(Db& db, Doc* d, std::string_view text);
+
+// The document's tree for a read. Text mode parses into a per-thread
+// scratch tree, valid until the next ReadRoot on this thread.
+JsonValue* ReadRoot(Doc* d);
+
+// Path::Evaluate for a read: on a text-mode document a static path parses
+// only the value it selects (Match::loc then holds placeholders of the
+// right depth), anything else the whole text (ReadRoot). Valid until the
+// next read on this thread.
+std::vector<json::Match> ReadEvaluate(Doc* d, const Path& p);
+
+// A write to one document. Text mode: parses on demand and, when the
+// destructor runs, writes back the text if anything changed (Recount or
+// Charge marks the change) and charges the shard. Tree mode: a pass-through.
+class DocEdit {
+ public:
+  DocEdit(Db& db, Doc* d) : db_(db), d_(d) {}
+  ~DocEdit();
+  DocEdit(const DocEdit&) = delete;
+  // The whole tree (parses a text-mode document).
+  JsonValue* root();
+  std::vector<json::Match> Evaluate(const Path& p) { return p.Evaluate(root()); }
+  // As Evaluate, but for a static path on a text-mode document parses only
+  // the selected value (Match::loc then holds placeholders of the right
+  // depth: use only its size). Invalidates earlier matches.
+  std::vector<json::Match> EvaluateStatic(const Path& p);
+
+ private:
+  void Flush();  // splices the edited span value back into the text
+  Db& db_;
+  Doc* d_;
+  bool parsed_ = false;  // root holds the parsed text
+  bool span_ = false;    // sub_ holds the value at text[b_, e_)
+  size_t b_ = 0, e_ = 0;
+  JsonValue sub_;
 };
 
 // The document of a JSON entry.
@@ -68,10 +146,15 @@ bool ParseValue(CmdContext& cx, std::string_view text, JsonValue* v);
 bool ParseValueErr(CmdContext& cx, std::string_view text, JsonValue* v);
 
 // Recomputes the document's size and charges the difference to the shard
-// (O(document); for writes that replace arbitrary parts).
+// (O(document); for writes that replace arbitrary parts). Text mode: only
+// marks the edit as a change (DocEdit charges when it writes the text).
 void Recount(Db& db, Doc* d);
 // Charges a known size change (O(1); array and scalar edits compute it).
 inline void Charge(Db& db, Doc* d, int64_t delta) {
+  if (d->is_text) {
+    d->dirty = true;
+    return;
+  }
   d->bytes = static_cast<size_t>(static_cast<int64_t>(d->bytes) + delta);
   db.slice().AdjustBytes(delta);
 }

@@ -1,14 +1,17 @@
 // YottaStore. Licensed under the Apache License 2.0.
 // The JSON type (RedisJSON 2.x): its ObjectOps hooks, the shared helpers of
-// json_common.h, and JSON.SET GET MGET MSET MERGE DEL FORGET TYPE RESP DEBUG.
+// json_common.h (the document object itself is in json_doc.cc), and
+// JSON.SET GET MGET MSET MERGE DEL FORGET TYPE RESP DEBUG.
 // Replies follow https://redis.io/docs/latest/commands/?group=json and
 // RedisJSON's redis_json/src/commands.rs.
 #include <algorithm>
+#include <cstring>
 
 #include "base/str_util.h"
 #include "commands/json_common.h"
 #include "core/json/json_merge.h"
 #include "core/json/json_parse.h"
+#include "core/json/json_text.h"
 #include "core/json/json_write.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -56,19 +59,6 @@ bool ParseValue(CmdContext& cx, std::string_view text, JsonValue* v) {
   return false;
 }
 
-void Recount(Db& db, Doc* d) {
-  size_t now = d->root.MemUsage() + sizeof(Doc);
-  db.slice().AdjustBytes(static_cast<int64_t>(now) - static_cast<int64_t>(d->bytes));
-  d->bytes = now;
-}
-
-void CreateDoc(Db& db, std::string_view key, JsonValue root) {
-  auto* d = new Doc{std::move(root), 0};
-  d->bytes = d->root.MemUsage() + sizeof(Doc);
-  Entry* e = EntryAlloc::NewObject(key, ObjType::kJson, d, 0, db.slice().bytes_counter());
-  db.Insert(e);
-}
-
 bool TooDeep(CmdContext& cx, size_t level, const JsonValue& v) {
   if (level + static_cast<size_t>(v.Depth()) <= kMaxDocDepth) return false;
   cx.rb().Error(kErrTooDeep);
@@ -104,19 +94,35 @@ void DocFree(void* o) { delete static_cast<Doc*>(o); }
 size_t DocBytes(const void* o) { return static_cast<const Doc*>(o)->bytes; }
 void* DocClone(const void* o) {
   auto* d = static_cast<const Doc*>(o);
-  return new Doc{d->root.Clone(), d->bytes};
+  auto* c = new Doc;
+  if (d->is_text) {
+    c->text = static_cast<char*>(std::malloc(d->len ? d->len : 1));
+    if (!c->text) std::abort();
+    std::memcpy(c->text, d->text, d->len);
+    c->len = d->len;
+    c->is_text = true;
+  } else {
+    c->root = d->root.Clone();
+  }
+  c->bytes = d->bytes;
+  return c;
 }
 // Redis reports module values as "raw" (module objects keep
 // OBJ_ENCODING_RAW).
 std::string_view DocEncoding(const void*) { return "raw"; }
-void DocDump(const void* o, std::string* out) { json::Write(static_cast<const Doc*>(o)->root, out); }
+void DocDump(const void* o, std::string* out) {
+  auto* d = static_cast<const Doc*>(o);
+  if (d->is_text) {
+    out->append(d->str());
+  } else {
+    json::Write(d->root, out);
+  }
+}
 void* DocRestore(std::string_view payload) {
   JsonValue v;
   std::string err;
   if (!json::Parse(payload, &v, &err, static_cast<int>(kMaxDocDepth) + 2)) return nullptr;
-  auto* d = new Doc{std::move(v), 0};
-  d->bytes = d->root.MemUsage() + sizeof(Doc);
-  return d;
+  return NewDoc(std::move(v));
 }
 size_t DocLength(const void* o) { return static_cast<const Doc*>(o)->bytes / sizeof(JsonValue); }
 
@@ -124,12 +130,12 @@ size_t DocLength(const void* o) { return static_cast<const Doc*>(o)->bytes / siz
 
 // Adds the last key of a static path under each parent object that lacks
 // it. Replies as RedisJSON's find_add_paths/dict_add do.
-void AddAtPath(CmdContext& cx, Doc* d, Path path, const JsonValue& v) {
+void AddAtPath(CmdContext& cx, DocEdit& ed, Doc* d, Path path, const JsonValue& v) {
   if (!path.is_static()) return cx.rb().Error(kErrStatic);
   json::Segment last = path.PopLast();
   if (last.type != json::Segment::kNames) return cx.rb().Error(kErrIndexRange);
   bool added = false;
-  std::vector<Match> parents = path.Evaluate(&d->root);
+  std::vector<Match> parents = ed.EvaluateStatic(path);
   for (const Match& m : parents) {
     if (TooDeep(cx, m.loc.size() + 1, v)) return;
   }
@@ -147,12 +153,12 @@ void AddAtPath(CmdContext& cx, Doc* d, Path path, const JsonValue& v) {
 }
 
 // Sets `v` at every match; false if nothing matched.
-bool ReplaceMatches(Doc* d, const Path& path, const JsonValue& v) {
+bool ReplaceMatches(DocEdit& ed, const Path& path, const JsonValue& v) {
   if (path.is_root()) {
-    d->root = v.Clone();
+    *ed.root() = v.Clone();
     return true;
   }
-  return ReplaceAll(path.Evaluate(&d->root), v);
+  return ReplaceAll(ed.EvaluateStatic(path), v);
 }
 
 // Deepest level among the matches (for the depth limit).
@@ -182,11 +188,27 @@ void CmdJsonSet(CmdContext& cx) {
   Entry* e;
   Found f = Lookup(cx, cx.arg(1), true, &e);
   if (f == Found::kReplied) return;
+  Db& db = cx.DbFor(cx.arg(1));
+  Path path;
+  std::string path_err;
+  // A whole document goes from the argument to its canonical text in one
+  // pass, no tree (the common JSON.SET). Anything else, errors included,
+  // takes the general route below, which replies them in RedisJSON's order
+  // (value before path).
+  if (path.Parse(cx.arg(2), &path_err) && path.is_root()) {
+    thread_local std::string text;  // reused: the document is copied out of it
+    bool ok = json::ParseToText(cx.arg(3), &text);
+    bool skip = ok && (f == Found::kMissing ? xx : nx);
+    if (ok && !skip) {
+      f == Found::kMissing ? CreateDocFromText(db, cx.arg(1), text) : ReplaceRootText(db, DocOf(e), text);
+    }
+    if (text.capacity() > 64 * 1024) std::string().swap(text);  // keep no big buffer
+    if (skip) return cx.rb().Null();
+    if (ok) return cx.rb().Ok();
+  }
   JsonValue v;
   if (!ParseValue(cx, cx.arg(3), &v)) return;
-  Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  Db& db = cx.DbFor(cx.arg(1));
   if (f == Found::kMissing) {
     if (xx) return cx.rb().Null();
     if (!path.is_root()) return cx.rb().Error(kErrRoot);
@@ -196,12 +218,12 @@ void CmdJsonSet(CmdContext& cx) {
   Doc* d = DocOf(e);
   if (path.is_root()) {
     if (nx) return cx.rb().Null();
-    d->root = std::move(v);
-    Recount(db, d);
+    ReplaceRoot(db, d, std::move(v));
     return cx.rb().Ok();
   }
+  DocEdit ed(db, d);
   if (!nx) {
-    std::vector<Match> ms = path.Evaluate(&d->root);
+    std::vector<Match> ms = ed.EvaluateStatic(path);
     if (!ms.empty() && TooDeep(cx, MaxLevel(ms), v)) return;
     if (ReplaceAll(std::move(ms), v)) {
       Recount(db, d);
@@ -209,7 +231,7 @@ void CmdJsonSet(CmdContext& cx) {
     }
   }
   if (xx) return cx.rb().Null();
-  AddAtPath(cx, d, std::move(path), v);
+  AddAtPath(cx, ed, d, std::move(path), v);
 }
 
 // ---- JSON.GET / JSON.MGET ----
@@ -230,6 +252,35 @@ void SerializeMatches(const std::vector<Match>& ms, const json::WriteFormat& f, 
   JsonValue arr = JsonValue::NewArray();
   for (const Match& m : ms) arr.array().push_back(m.value->Clone());
   Serialize(arr, f, out);
+}
+
+// A bulk string "[" s "]" written without building it.
+void BulkBracketed(ReplyBuilder& rb, std::string_view s) {
+  rb.Raw("$" + std::to_string(s.size() + 2) + "\r\n[");
+  rb.Raw(s);
+  rb.Raw("]\r\n");
+}
+
+enum class TextRead { kReplied, kMissing, kNo };
+
+// The compact reply of one path straight from a text-mode document's text
+// (the whole text, or a static path's span); kMissing: a legacy path that
+// selects nothing (the caller replies); kNo: evaluate on a tree instead.
+TextRead ReplyFromText(ReplyBuilder& rb, Doc* d, const Path& path) {
+  if (!d->is_text) return TextRead::kNo;
+  std::string_view span = d->str();
+  if (!path.is_root()) {
+    switch (json::FindSpan(d->str(), path, &span)) {
+      case json::SpanResult::kFallback: return TextRead::kNo;
+      case json::SpanResult::kMissing:
+        if (path.legacy()) return TextRead::kMissing;
+        rb.Bulk("[]");
+        return TextRead::kReplied;
+      case json::SpanResult::kFound: break;
+    }
+  }
+  path.legacy() ? rb.Bulk(span) : BulkBracketed(rb, span);
+  return TextRead::kReplied;
 }
 
 void CmdJsonGet(CmdContext& cx) {
@@ -264,8 +315,13 @@ void CmdJsonGet(CmdContext& cx) {
   }
   Doc* d = DocOf(e);
   std::string out;
+  if (paths.size() == 1 && fmt.compact()) {
+    TextRead r = ReplyFromText(cx.rb(), d, paths[0]);
+    if (r == TextRead::kReplied) return;
+    if (r == TextRead::kMissing) return cx.rb().Error(ErrNoPath(paths[0].fixed()));
+  }
   if (paths.size() == 1) {
-    std::vector<Match> ms = paths[0].Evaluate(&d->root);
+    std::vector<Match> ms = ReadEvaluate(d, paths[0]);
     if (!legacy) {
       SerializeMatches(ms, fmt, &out);
     } else if (ms.empty()) {
@@ -276,10 +332,11 @@ void CmdJsonGet(CmdContext& cx) {
     return cx.rb().Bulk(out);
   }
   // Several paths: an object keyed by each path as written (first wins).
+  JsonValue* root = ReadRoot(d);
   JsonValue obj = JsonValue::NewObject();
   for (size_t i = 0; i < paths.size(); ++i) {
     if (obj.Find(texts[i])) continue;
-    std::vector<Match> ms = paths[i].Evaluate(&d->root);
+    std::vector<Match> ms = paths[i].Evaluate(root);
     if (legacy) {
       if (ms.empty()) return cx.rb().Error(ErrNoPath(texts[i]));
       obj.Put(texts[i], ms[0].value->Clone());
@@ -305,7 +362,13 @@ void CmdJsonMGet(CmdContext& cx) {
       cx.rb().Null();
       continue;
     }
-    std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+    TextRead r = ReplyFromText(cx.rb(), DocOf(e), path);
+    if (r == TextRead::kReplied) continue;
+    if (r == TextRead::kMissing) {
+      cx.rb().Null();
+      continue;
+    }
+    std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
     std::string out;
     if (!path.legacy()) {
       SerializeMatches(ms, {}, &out);
@@ -338,7 +401,7 @@ void CmdJsonMSet(CmdContext& cx) {
     // before applying any).
     if (f == Found::kMissing && !paths[t].is_root()) return cx.rb().Error(kErrRoot);
     if (f == Found::kDoc && !paths[t].is_root()) {
-      std::vector<Match> ms = paths[t].Evaluate(&DocOf(e)->root);
+      std::vector<Match> ms = ReadEvaluate(DocOf(e), paths[t]);
       if (ms.empty() && !paths[t].is_static()) return cx.rb().Error(kErrStatic);
       // +1: a created key sits one level below its parent's path.
       if (TooDeep(cx, std::max(MaxLevel(ms), paths[t].segments().size()), values[t])) return;
@@ -353,11 +416,16 @@ void CmdJsonMSet(CmdContext& cx) {
       continue;
     }
     Doc* d = DocOf(e);
-    if (!ReplaceMatches(d, paths[t], values[t]) && paths[t].is_static()) {
+    if (paths[t].is_root()) {
+      ReplaceRoot(db, d, std::move(values[t]));
+      continue;
+    }
+    DocEdit ed(db, d);
+    if (!ReplaceMatches(ed, paths[t], values[t]) && paths[t].is_static()) {
       Path parent = paths[t];
       json::Segment last = parent.PopLast();
       if (last.type == json::Segment::kNames) {
-        for (Match& m : parent.Evaluate(&d->root)) {
+        for (Match& m : ed.EvaluateStatic(parent)) {
           if (m.value->is_object() && !m.value->Find(last.names[0])) m.value->Put(last.names[0], values[t].Clone());
         }
       }
@@ -386,10 +454,11 @@ void CmdJsonMerge(CmdContext& cx) {
     return cx.rb().Ok();
   }
   Doc* d = DocOf(e);
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(db, d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   if (ms.empty()) {
     // A missing last key is created, as JSON.SET does.
-    return AddAtPath(cx, d, std::move(path), patch);
+    return AddAtPath(cx, ed, d, std::move(path), patch);
   }
   if (TooDeep(cx, MaxLevel(ms), patch)) return;
   for (auto it = ms.rbegin(); it != ms.rend(); ++it) json::MergePatch(it->value, patch);
@@ -412,7 +481,8 @@ void CmdJsonDel(CmdContext& cx) {
     return cx.rb().Integer(1);
   }
   Doc* d = DocOf(e);
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(db, d);
+  std::vector<Match> ms = ed.Evaluate(path);
   std::vector<std::vector<uint32_t>> locs;
   for (Match& m : ms) locs.push_back(std::move(m.loc));
   std::sort(locs.begin(), locs.end());
@@ -429,7 +499,7 @@ void CmdJsonDel(CmdContext& cx) {
   // Last first, so earlier indexes stay valid.
   for (auto it = keep.rbegin(); it != keep.rend(); ++it) {
     std::vector<uint32_t> parent_loc(it->begin(), it->end() - 1);
-    JsonValue* parent = json::Resolve(&d->root, parent_loc);
+    JsonValue* parent = json::Resolve(ed.root(), parent_loc);
     uint32_t idx = it->back();
     if (parent->is_array()) {
       parent->array().erase(parent->array().begin() + idx);
@@ -453,7 +523,7 @@ void CmdJsonType(CmdContext& cx) {
   // (RedisJSON 2.6 json_type: `vec![value]` when RESP3).
   if (cx.rb().resp() >= 3) cx.rb().Array(1);
   if (f == Found::kMissing) return cx.rb().Null();
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   if (path.legacy()) {
     if (ms.empty()) return cx.rb().Null();
     return cx.rb().Bulk(ms[0].value->TypeName());
@@ -497,7 +567,7 @@ void CmdJsonResp(CmdContext& cx) {
   if (f == Found::kMissing) return cx.rb().Null();
   Path path;
   if (!OptionalPath(cx, 2, &path)) return;
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   if (path.legacy()) {
     if (ms.empty()) return cx.rb().Error(ErrNoPath(path.fixed()));
     return ReplyResp(cx.rb(), *ms[0].value);
@@ -515,13 +585,20 @@ void CmdJsonDebugMemory(CmdContext& cx) {
   Path path;
   if (!OptionalPath(cx, 3, &path)) return;
   if (f == Found::kMissing) return path.legacy() ? cx.rb().Integer(0) : cx.rb().Array(0);
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  Doc* d = DocOf(e);
+  std::vector<Match> ms = ReadEvaluate(d, path);
+  // What the value costs in the document's mode: its text in text mode
+  // (recounted now, so it matches the kept byte count), its nodes in tree
+  // mode.
+  auto usage = [&](const JsonValue& v) {
+    return static_cast<int64_t>(d->is_text ? json::ToString(v).size() : v.MemUsage());
+  };
   if (path.legacy()) {
     if (ms.empty()) return cx.rb().Error(ErrNoPath(path.fixed()));
-    return cx.rb().Integer(static_cast<int64_t>(ms[0].value->MemUsage()));
+    return cx.rb().Integer(usage(*ms[0].value));
   }
   cx.rb().Array(ms.size());
-  for (const Match& m : ms) cx.rb().Integer(static_cast<int64_t>(m.value->MemUsage()));
+  for (const Match& m : ms) cx.rb().Integer(usage(*m.value));
 }
 
 void CmdJsonDebugHelp(CmdContext& cx) {

@@ -42,7 +42,7 @@ void CmdStrLen(CmdContext& cx) {
   if (!OptionalPath(cx, 2, &path)) return;
   // A missing key: nil for a legacy path, an error for a $ path.
   if (f == Found::kMissing) return path.legacy() ? cx.rb().Null() : cx.rb().Error(kErrNoKey);
-  std::vector<Match> ms = path.Evaluate(&DocOf(e)->root);
+  std::vector<Match> ms = ReadEvaluate(DocOf(e), path);
   if (path.legacy()) {
     if (ms.empty()) return cx.rb().Error(ErrNoPath(path.fixed()));
     if (!ms[0].value->is_string()) return cx.rb().Error(ErrExpected("string", ms[0].value->TypeName()));
@@ -64,7 +64,8 @@ void CmdStrAppend(CmdContext& cx) {
   Path path;
   if (!ParsePath(cx, has_path ? cx.arg(2) : (cx.rb().resp() >= 3 ? "$" : "."), &path)) return;
   std::string_view text = cx.arg(has_path ? 3 : 2);
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   bool any = false;
   for (const Match& m : ms) any |= m.value->is_string();
   if (path.legacy() && !any) return cx.rb().Error(ErrNoPathOr(path.fixed(), "not a string"));
@@ -144,7 +145,8 @@ void NumCommand(CmdContext& cx, NumOpKind op) {
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
   bool resp3 = cx.rb().resp() >= 3;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   bool any = false;
   for (const Match& m : ms) any |= m.value->is_number();
   // RESP3 replies per match for legacy paths too (json_num_op), so it has
@@ -166,7 +168,9 @@ void NumCommand(CmdContext& cx, NumOpKind op) {
   for (size_t i = 0; i < ms.size(); ++i) {
     if (ms[i].value->is_number()) *ms[i].value = results[i].Clone();
   }
-  // Numbers replace numbers in place: the size does not change.
+  // Numbers replace numbers in place: the tree's size does not change
+  // (a zero charge still marks a text-mode document for rewriting).
+  if (any) Charge(cx.DbFor(cx.arg(1)), d, 0);
   if (path.legacy() && !resp3) {
     // The last number updated.
     for (size_t i = ms.size(); i-- > 0;) {
@@ -201,7 +205,8 @@ void CmdToggle(CmdContext& cx) {
   if (!d) return;
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   std::vector<std::optional<int64_t>> out;
   std::optional<bool> last;
   for (Match& m : ms) {
@@ -214,6 +219,7 @@ void CmdToggle(CmdContext& cx) {
     out.push_back(b ? 1 : 0);
     last = b;
   }
+  if (last) Charge(cx.DbFor(cx.arg(1)), d, 0);  // marks a text-mode document
   if (path.legacy()) {
     if (!last) return cx.rb().Error(ErrNoPathOr(path.fixed(), "not a bool"));
     return cx.rb().Bulk(*last ? "true" : "false");
@@ -234,7 +240,8 @@ void CmdClear(CmdContext& cx) {
   // Only what clearing changes counts: non-empty containers and non-zero
   // numbers (RedisJSON 2.6 json_clear). Later matches first: they may sit
   // inside earlier ones.
-  std::vector<Match> ms = path.Evaluate(&d->root);
+  DocEdit ed(cx.DbFor(cx.arg(1)), d);
+  std::vector<Match> ms = ed.EvaluateStatic(path);
   for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
     JsonValue* v = it->value;
     if (v->is_array() && !v->array().empty()) {

@@ -490,3 +490,79 @@ def test_transactions_and_watch(r, server):
             w.execute()
     assert cmd(r, "JSON.GET", "tx:a", "$.n") == "[3]"
     other.close()
+
+
+def test_text_and_tree_modes(r, rb):
+    # Documents up to 32 KB of text are kept as their text, bigger ones as a
+    # tree; both must read, edit, copy, dump and count memory alike.
+    small = '{"a":{"b":[1,2.5,"x"]},"s":"q\\"\\\\\\u0001","k\\"q":1,"n":null}'
+    cmd(r, "JSON.SET", "m", "$", small)
+    assert cmd(r, "JSON.GET", "m") == small
+    assert cmd(r, "JSON.GET", "m", "$") == "[" + small + "]"
+    assert cmd(r, "JSON.GET", "m", '$["k\\"q"]') == "[1]"  # escaped key
+    assert cmd(r, "JSON.GET", "m", "$.a.b[-1]") == '["x"]'
+    assert cmd(r, "JSON.GET", "m", ".a.b[1]") == "2.5"
+    assert cmd(r, "JSON.GET", "m", "$.a.b[3]") == "[]"
+    assert cmd(r, "JSON.GET", "m", "$.a.b.c") == "[]"
+    assert cmd(r, "JSON.GET", "m", "$.a[0]") == "[]"
+    assert err(r, "JSON.GET", "m", ".a.z") == "ERR Path '$.a.z' does not exist"
+    assert cmd(r, "JSON.MGET", "m", "nokey", ".a.b") == ['[1,2.5,"x"]', None]
+    assert cmd(r, "JSON.MGET", "m", ".zz") == [None]
+    base = r.memory_usage("m")
+    # Grow past the threshold with span edits: the document becomes a tree.
+    big = '"' + "y" * 20000 + '"'
+    assert cmd(r, "JSON.ARRAPPEND", "m", "$.a.b", big, big) == [5]
+    grown = r.memory_usage("m")
+    assert grown > base + 40000
+    assert cmd(r, "JSON.NUMINCRBY", "m", "$.a.b[1]", "1") == "[3.5]"
+    assert cmd(r, "JSON.ARRLEN", "m", "$.a.b") == [5]
+    assert cmd(r, "JSON.GET", "m", "$.a.b[0:2]") == "[1,3.5]"
+    # Shrinking edits keep the tree; a root SET goes back to text.
+    assert cmd(r, "JSON.ARRTRIM", "m", "$.a.b", "0", "2") == [3]
+    assert cmd(r, "JSON.GET", "m", "$.a.b") == '[[1,3.5,"x"]]'
+    cmd(r, "JSON.SET", "m", "$", small)
+    assert r.memory_usage("m") == base
+    # COPY, DUMP/RESTORE in both modes.
+    cmd(r, "JSON.SET", "t", "$", '{"pad":' + big + ',"v":[1]}')
+    for key in ("m", "t"):
+        assert r.copy(key, key + "c") == 1
+        assert cmd(r, "JSON.GET", key + "c") == cmd(r, "JSON.GET", key)
+        assert cmd(r, "JSON.ARRAPPEND", key + "c", "$..b", "7") is not None
+        assert rb.restore(key + "r", 0, rb.dump(key)) == b"OK"
+        assert cmd(r, "JSON.GET", key + "r") == cmd(r, "JSON.GET", key)
+        assert cmd(r, "JSON.DEBUG", "MEMORY", key + "r") == cmd(r, "JSON.DEBUG", "MEMORY", key)
+    assert cmd(r, "JSON.GET", "m", "$.a.b") == '[[1,2.5,"x"]]'  # copy is separate
+    # A failed edit changes nothing.
+    assert err(r, "JSON.NUMINCRBY", "m", "$.a.b[0]", "x") .startswith("ERR expected value")
+    assert err(r, "JSON.ARRINSERT", "m", "$.a.b", "9", "1") == "ERR index out of bounds"
+    assert cmd(r, "JSON.GET", "m") == small
+    assert r.memory_usage("m") == base
+
+
+def test_memory_counter_balances(r):
+    # The shard's byte counter (INFO's yotta_shard_N_used_memory, the sum of
+    # every object's size) returns to where it was once the documents are
+    # gone, whatever mode they lived in and however they were edited.
+    def counted():
+        info = r.info("memory")
+        return sum(v for k, v in info.items() if k.startswith("yotta_shard_"))
+    # One hash tag: one shard, whose key table the warm-up below sizes.
+    keys = ["{mc}%d%s" % (i, s) for i in range(20) for s in ("", "c", "r")]
+    # The key table grows with the keys and keeps its size: grow it first.
+    r.mset({k: "v" for k in keys})
+    r.delete(*keys)
+    before = counted()
+    big = '"' + "z" * 40000 + '"'
+    for i in range(20):
+        k = "{mc}%d" % i
+        cmd(r, "JSON.SET", k, "$", '{"a":[1,2],"s":"x","n":1}' if i % 2 else '{"p":' + big + '}')
+        cmd(r, "JSON.ARRAPPEND", k, "$..a", '"' + "q" * (i * 2000) + '"')
+        cmd(r, "JSON.NUMINCRBY", k, "$.n", "2")
+        cmd(r, "JSON.SET", k, "$.new", '{"x":[1,2,3]}')
+        cmd(r, "JSON.MERGE", k, "$", '{"s":null,"m":1}')
+        cmd(r, "JSON.DEL", k, "$.new.x[0]")
+        r.copy(k, k + "c")
+        r.restore(k + "r", 0, r.dump(k))
+    assert counted() > before
+    r.delete(*keys)
+    assert counted() == before

@@ -104,13 +104,19 @@ def dumps(v):
 rng_ascii = [False]
 
 
-def test_random_edits_match_model(r):
+# pad 0: the document stays small (kept as its text; edits splice or
+# rewrite it); pad 40000: a 40 KB string keeps it past the 32 KB text
+# threshold (kept as a tree, edited in place).
+@pytest.mark.parametrize("pad", [0, 40000])
+def test_random_edits_match_model(r, pad):
     rng = random.Random(SEED)
     model = {"root": rand_value(rng)}
     if not isinstance(model["root"], (dict, list)):
         model["root"] = {"a": model["root"]}
     assert r.execute_command("JSON.SET", "p", "$", json.dumps(model["root"])) == "OK"
     model["root"] = {"a": model["root"], "b": [1, 2.5, "s", True]}
+    if pad:
+        model["root"]["pad"] = "x" * pad
     assert r.execute_command("JSON.SET", "p", "$", json.dumps(model["root"])) == "OK"
     done = {}
     gaps = {}

@@ -6,7 +6,11 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "core/json/json_write.h"
 
 namespace yotta::json {
 namespace {
@@ -63,6 +67,67 @@ bool Convert(simdjson::dom::element e, int depth, int max_depth, JsonValue* out)
         if (!Convert(field.value, depth + 1, max_depth, &v)) return false;
         AddMember(out, field.key, std::move(v), n > 16 ? &index : nullptr);
       }
+      return true;
+    }
+  }
+  return false;
+}
+
+// Writes `e` as Write(Convert(e)) would print it; false where that would
+// differ or Convert would refuse (duplicate keys, depth).
+bool WriteDom(simdjson::dom::element e, int depth, int max_depth, std::string* out) {
+  using T = simdjson::dom::element_type;
+  switch (e.type()) {
+    case T::NULL_VALUE: out->append("null"); return true;
+    case T::BOOL: out->append(bool(e) ? "true" : "false"); return true;
+    case T::INT64: AppendNumber(JsonValue::Int(int64_t(e)), out); return true;
+    case T::UINT64: AppendNumber(JsonValue::Uint(uint64_t(e)), out); return true;
+    case T::DOUBLE: AppendNumber(JsonValue::Double(double(e)), out); return true;
+    case T::STRING: AppendQuoted(std::string_view(e), out); return true;
+    case T::ARRAY: {
+      if (depth + 1 >= max_depth) return false;
+      out->push_back('[');
+      bool first = true;
+      for (simdjson::dom::element x : simdjson::dom::array(e)) {
+        if (!first) out->push_back(',');
+        first = false;
+        if (!WriteDom(x, depth + 1, max_depth, out)) return false;
+      }
+      out->push_back(']');
+      return true;
+    }
+    case T::OBJECT: {
+      if (depth + 1 >= max_depth) return false;
+      simdjson::dom::object o(e);
+      size_t n = o.size();
+      if (n > 16) {
+        std::unordered_set<std::string_view> seen;
+        for (auto field : o) {
+          if (!seen.insert(field.key).second) return false;
+        }
+      } else if (n > 1) {
+        const char* kp[16];  // left uninitialized: this runs per object
+        size_t kn[16];
+        size_t k = 0;
+        for (auto field : o) {
+          std::string_view key = field.key;
+          for (size_t j = 0; j < k; ++j) {
+            if (kn[j] == key.size() && std::memcmp(kp[j], key.data(), key.size()) == 0) return false;
+          }
+          kp[k] = key.data();
+          kn[k++] = key.size();
+        }
+      }
+      out->push_back('{');
+      bool first = true;
+      for (auto field : o) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendQuoted(field.key, out);
+        out->push_back(':');
+        if (!WriteDom(field.value, depth + 1, max_depth, out)) return false;
+      }
+      out->push_back('}');
       return true;
     }
   }
@@ -372,6 +437,16 @@ class SlowParser {
 bool ParseSlow(std::string_view text, JsonValue* out, std::string* err, int max_depth) {
   SlowParser p(text, max_depth);
   return p.Document(out, err);
+}
+
+bool ParseToText(std::string_view text, std::string* out, int max_depth) {
+  if (text.find("-0") != std::string_view::npos) return false;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size(), true).get(root) != simdjson::SUCCESS) return false;
+  out->clear();
+  out->reserve(text.size());
+  return WriteDom(root, 0, max_depth, out);
 }
 
 bool Parse(std::string_view text, JsonValue* out, std::string* err, int max_depth) {

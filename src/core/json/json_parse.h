@@ -23,6 +23,13 @@ inline constexpr int kMaxDepth = 128;
 // writes may have nested deeper than a parse allows.
 bool Parse(std::string_view text, JsonValue* out, std::string* err, int max_depth = kMaxDepth);
 
+// Parses and prints the canonical compact text (what Write() of Parse()'s
+// value prints) in one pass, without building a tree. Returns false when
+// this fast path does not apply (invalid input, "-0", integers past 64
+// bits, duplicate keys, nesting at max_depth): then call Parse, which
+// handles those and words the errors.
+bool ParseToText(std::string_view text, std::string* out, int max_depth = kMaxDepth);
+
 // The serde-compatible parser alone (tests compare the two).
 bool ParseSlow(std::string_view text, JsonValue* out, std::string* err, int max_depth = kMaxDepth);
 

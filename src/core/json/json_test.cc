@@ -10,6 +10,7 @@
 #include "core/json/json_merge.h"
 #include "core/json/json_parse.h"
 #include "core/json/json_path.h"
+#include "core/json/json_text.h"
 #include "core/json/json_value.h"
 #include "core/json/json_write.h"
 
@@ -211,6 +212,63 @@ TEST_CASE("json: merge patch follows RFC 7386") {
   CHECK(merged(R"({"e":null})", R"({"a":1})") == R"({"e":null,"a":1})");
   CHECK(merged("[1,2]", R"({"a":"b","c":null})") == R"({"a":"b"})");
   CHECK(merged("{}", R"({"a":{"bb":{"ccc":null}}})") == R"({"a":{"bb":{}}})");
+}
+
+TEST_CASE("json: FindSpan agrees with Evaluate on canonical text") {
+  const char* docs[] = {
+      R"({"a":{"b":[1,2.5,"x",{"c":null}],"e":true},"s":"q\"\\]}","k\"q":[[]],"":{},"é":-1e-7})",
+      R"([{"a":1},[2,[3]],"]",{"}":"{"}])",
+      R"("just a string")",
+      R"(12)",
+  };
+  const char* paths[] = {"$.a",     "$.a.b",   "$.a.b[3].c", "$.a.b[-1]", "$.a.b[-5]", "$.a.b[4]",
+                         "$.a.e",   "$.s",     "$['k\"q']", "$['k\"q'][0]", "$['']", "$['é']",
+                         "$[0].a",  "$[1][1][0]", "$[2]",   "$[3]['}']", "$[-4]", "$.zz", "$.a.b.c",
+                         "$.a[0]",  ".a.b[1]", "$[0]",   "$..a",       "$.a.*",     "$.a.b[0,1]"};
+  for (const char* d : docs) {
+    JsonValue v;
+    std::string err;
+    REQUIRE(Parse(d, &v, &err));
+    std::string text = ToString(v);
+    for (const char* ptext : paths) {
+      Path p;
+      REQUIRE(p.Parse(ptext, &err));
+      std::vector<Match> ms = p.Evaluate(&v);
+      std::string_view span;
+      SpanResult r = FindSpan(text, p, &span);
+      CAPTURE(d);
+      CAPTURE(ptext);
+      if (!p.is_static()) {
+        CHECK(r == SpanResult::kFallback);
+      } else if (r == SpanResult::kFound) {
+        REQUIRE(ms.size() == 1);
+        CHECK(span == ToString(*ms[0].value));
+      } else {
+        CHECK(r == SpanResult::kMissing);
+        CHECK(ms.empty());
+      }
+    }
+  }
+}
+
+TEST_CASE("json: ParseToText prints what Write(Parse()) prints") {
+  const char* ok[] = {
+      R"( {"a" : [1, 2.50, -3e2, 1E400000000000000000000000000000, "x\u00e9\n\/"], "b":{}, "c":[]} )",
+      R"([true,false,null,18446744073709551615,9223372036854775807,-9223372036854775808,0.1,1e-7,123456789012345680000.0])",
+      R"("\ud83d\ude00")", "12", "1.0", R"({"k":{"k":{"k":[[[]]]}}})",
+  };
+  for (const char* t : ok) {
+    std::string text;
+    CAPTURE(t);
+    if (ParseToText(t, &text)) CHECK(text == RoundTrip(t));
+  }
+  std::string text;
+  CHECK(ParseToText(R"({"a":1,"b":[1.5,"s"]})", &text));
+  CHECK(text == R"({"a":1,"b":[1.5,"s"]})");
+  CHECK_FALSE(ParseToText(R"({"a":1,"a":2})", &text));  // serde: first place, last value
+  CHECK_FALSE(ParseToText("[-0]", &text));
+  CHECK_FALSE(ParseToText("[1,]", &text));
+  CHECK_FALSE(ParseToText(std::string(200, '[') + std::string(200, ']'), &text));
 }
 
 }  // namespace

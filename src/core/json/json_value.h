@@ -6,7 +6,10 @@
 // block, 8 bytes of header, 16 per element); objects a CompactVec of (key
 // node, value node) pairs in insertion order (32 bytes per member; keys are
 // string nodes, so keys up to 14 bytes are inline). Lookups in objects are
-// linear: documents are small and this keeps members at 32 bytes.
+// linear: documents are small and this keeps members at 32 bytes. Stored
+// documents up to 32 KB of text are kept as text, not as trees (see
+// commands/json_common.h): trees hold big documents and the values a
+// command works on.
 #pragma once
 
 #include <algorithm>

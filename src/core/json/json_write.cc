@@ -4,48 +4,55 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 
 namespace yotta::json {
 
 void AppendDouble(double d, std::string* out) {
   // Shortest round-trip digits, then ryu's layout rules (serde_json uses
-  // ryu): plain decimal for exponents in (-5, 16], else d.ddde<exp>.
+  // ryu): plain decimal for exponents in (-5, 16], else d.ddde<exp>. All in
+  // stack buffers: documents are full of doubles.
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
-  std::string_view s(buf, static_cast<size_t>(r.ptr - buf));
-  if (!s.empty() && s[0] == '-') {
+  const char* p = buf;
+  if (*p == '-') {
     out->push_back('-');
-    s.remove_prefix(1);
+    ++p;
   }
-  size_t e = s.find('e');
-  std::string digits;
-  for (char c : s.substr(0, e)) {
-    if (c != '.') digits.push_back(c);
+  char digits[40];
+  size_t len = 0;
+  for (; p < r.ptr && *p != 'e'; ++p) {
+    if (*p != '.') digits[len++] = *p;
   }
-  int exp = std::atoi(std::string(s.substr(e + 1)).c_str());
-  int len = static_cast<int>(digits.size());
+  int exp = 0;
+  bool neg = false;
+  if (p < r.ptr) ++p;  // 'e'
+  if (p < r.ptr && (*p == '-' || *p == '+')) neg = *p++ == '-';
+  for (; p < r.ptr; ++p) exp = exp * 10 + (*p - '0');
+  if (neg) exp = -exp;
   int kk = exp + 1;  // 10^(kk-1) <= v < 10^kk
-  int k = kk - len;
+  int k = kk - static_cast<int>(len);
   if (k >= 0 && kk <= 16) {
-    out->append(digits);
+    out->append(digits, len);
     out->append(static_cast<size_t>(k), '0');
     out->append(".0");
   } else if (kk > 0 && kk <= 16) {
-    out->append(digits, 0, static_cast<size_t>(kk));
-    out->push_back('.');
     out->append(digits, static_cast<size_t>(kk));
+    out->push_back('.');
+    out->append(digits + kk, len - static_cast<size_t>(kk));
   } else if (kk > -5 && kk <= 0) {
     out->append("0.");
     out->append(static_cast<size_t>(-kk), '0');
-    out->append(digits);
+    out->append(digits, len);
   } else {
     out->push_back(digits[0]);
     if (len > 1) {
       out->push_back('.');
-      out->append(digits, 1);
+      out->append(digits + 1, len - 1);
     }
     out->push_back('e');
-    out->append(std::to_string(kk - 1));
+    auto e = std::to_chars(buf, buf + sizeof(buf), kk - 1);
+    out->append(buf, e.ptr);
   }
 }
 
@@ -69,6 +76,21 @@ void AppendNumber(const JsonValue& v, std::string* out) {
 
 void AppendQuoted(std::string_view s, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
+  size_t plain = 0;  // the common case: nothing to escape, one append
+  while (plain < s.size()) {
+    auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  if (plain == s.size()) {
+    size_t n = out->size();
+    out->resize(n + s.size() + 2);
+    char* w = out->data() + n;
+    *w = '"';
+    std::memcpy(w + 1, s.data(), s.size());
+    w[s.size() + 1] = '"';
+    return;
+  }
   out->push_back('"');
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
