@@ -39,14 +39,17 @@ bool FindStoreKeys(std::span<const std::string_view> args, std::vector<int>* out
   return true;
 }
 
+// Redis's zunionInterAggregate, exactly: the order of the operands decides
+// the last bits of a SUM and whether MIN/MAX keep 0 or -0; a NaN `v` (an
+// unclean inf * 0 of ZINTER) never wins MIN/MAX; a NaN sum becomes 0.
 void Accumulate(double* target, double v, Agg agg) {
   if (agg == Agg::kSum) {
-    *target += v;
-    if (std::isnan(*target)) *target = 0;  // inf + -inf, as Redis
+    *target = *target + v;
+    if (std::isnan(*target)) *target = 0;  // inf + -inf, or v NaN
   } else if (agg == Agg::kMin) {
-    *target = std::min(*target, v);
+    *target = v < *target ? v : *target;
   } else {
-    *target = std::max(*target, v);
+    *target = v > *target ? v : *target;
   }
 }
 
@@ -71,36 +74,42 @@ struct Input {
   }
 };
 
+// The weighted score of a first occurrence: inf * 0 counts as 0 (Redis
+// cleans only these; see Compute).
+double Weighted(double s, double w) {
+  double v = w * s;
+  return std::isnan(v) ? 0.0 : v;
+}
+
 // Computes the result of `op` over the inputs, sorted by (score, member).
-Items Compute(const std::vector<Input>& in, SetOp op, Agg agg) {
+// Union and intersection visit the inputs as Redis does: stably sorted by
+// cardinality, smallest first (glibc's qsort is a stable merge sort), so
+// sums round and 0 / -0 ties resolve identically.
+Items Compute(std::vector<Input> in, SetOp op, Agg agg) {
   std::unordered_map<std::string, double> acc;
-  auto weighted = [](double s, double w) {
-    double v = s * w;
-    return std::isnan(v) ? 0.0 : v;  // 0 * inf
-  };
+  if (op != SetOp::kDiff) {
+    std::stable_sort(in.begin(), in.end(),
+                     [](const Input& a, const Input& b) { return a.size() < b.size(); });
+  }
   if (op == SetOp::kUnion) {
+    // Every weighted score is NaN-cleaned before it is aggregated.
     for (const Input& x : in) {
       x.ForEach([&](std::string_view m, double s) {
-        double v = weighted(s, x.weight);
+        double v = Weighted(s, x.weight);
         auto [it, fresh] = acc.try_emplace(std::string(m), v);
         if (!fresh) Accumulate(&it->second, v, agg);
       });
     }
   } else if (op == SetOp::kInter) {
-    // Walk the smallest input, probe the others.
-    size_t smallest = 0;
-    for (size_t i = 0; i < in.size(); ++i) {
-      if (in[i].missing()) return {};
-      if (in[i].size() < in[smallest].size()) smallest = i;
-    }
-    const Input& base = in[smallest];
-    base.ForEach([&](std::string_view m, double s) {
-      double v = weighted(s, base.weight);
-      for (size_t i = 0; i < in.size(); ++i) {
-        if (i == smallest) continue;
+    // Walk the smallest input, probe the others in order. Only the first
+    // input's weighted score is NaN-cleaned; the others go in raw.
+    if (in[0].missing()) return {};
+    in[0].ForEach([&](std::string_view m, double s) {
+      double v = Weighted(s, in[0].weight);
+      for (size_t i = 1; i < in.size(); ++i) {
         std::optional<double> o = in[i].Score(m);
         if (!o) return;
-        Accumulate(&v, weighted(*o, in[i].weight), agg);
+        Accumulate(&v, *o * in[i].weight, agg);
       }
       acc.emplace(std::string(m), v);
     });
@@ -130,7 +139,7 @@ void AlgebraGeneric(CmdContext& cx, size_t numkeys_at, SetOp op, bool store, boo
   for (int64_t i = 0; i < n; ++i) {
     std::string_view key = cx.arg(numkeys_at + 1 + i);
     Db& db = cx.DbFor(key);
-    Entry* e = store ? db.Find(key) : db.FindRead(key);
+    Entry* e = db.FindRead(key);  // Redis: lookupKeyRead, STORE forms too
     if (e && e->type() == ObjType::kZSet) {
       in[i].z = Z(e);
     } else if (e && e->type() == ObjType::kSet) {
@@ -164,8 +173,8 @@ void AlgebraGeneric(CmdContext& cx, size_t numkeys_at, SetOp op, bool store, boo
       withscores = true;
       j += 1;
     } else if (card_only && remaining >= 2 && EqualsIgnoreCase(a, "LIMIT")) {
-      if (!ParseInt64(cx.arg(j + 1), &limit)) return cx.rb().Error(kErrNotInteger);
-      if (limit < 0) return cx.rb().Error(kErrLimitNeg);
+      // Redis's getPositiveLong...OrReply: one text for junk and negatives.
+      if (!ParseInt64(cx.arg(j + 1), &limit) || limit < 0) return cx.rb().Error(kErrLimitNeg);
       j += 2;
     } else {
       return cx.rb().Error(kErrSyntax);

@@ -121,6 +121,17 @@ void StoreItems(Db& db, std::string_view key, const Items& items) {
   CreateKey(db, key, z);
 }
 
+void StoreInOrder(Db& db, std::string_view key, const Items& items, bool big_hint) {
+  db.Delete(key);
+  if (items.empty()) return;
+  ZSet* z = new ZSet(big_hint);
+  for (const auto& [m, s] : items) {
+    if (z->is_listpack() && (z->size() + 1 > MaxEntries() || m.size() > MaxValue())) z->ToSkiplist();
+    z->Set(m, s);
+  }
+  CreateKey(db, key, z);
+}
+
 bool ParseScoreRange(std::string_view min, std::string_view max, ScoreRange* r) {
   return ParseScoreBound(min, &r->min, &r->minex) && ParseScoreBound(max, &r->max, &r->maxex);
 }

@@ -47,6 +47,13 @@ AddOutcome AddOne(ZSet* z, std::string_view member, double* score, const AddOpts
 // deleting the key when empty (the *STORE commands).
 void StoreItems(Db& db, std::string_view key, const std::vector<std::pair<std::string, double>>& items);
 
+// As StoreItems, but builds the destination as Redis's ZRANGESTORE does:
+// `items` in emission order, starting as a skiplist only if `big_hint`,
+// else as a listpack converted when a member or the count crosses the
+// limits. A listpack turns -0 into 0, so this decides which -0s survive.
+void StoreInOrder(Db& db, std::string_view key, const std::vector<std::pair<std::string, double>>& items,
+                  bool big_hint);
+
 struct ScoreRange {
   double min = 0, max = 0;
   bool minex = false, maxex = false;

@@ -115,6 +115,11 @@ void CmdZAdd(CmdContext& cx) {
 }
 
 void CmdZIncrBy(CmdContext& cx) {
+  // Redis runs ZINCRBY through ZADD's flag parser: a flag word in the
+  // increment's place is consumed, leaving one argument (a syntax error).
+  for (std::string_view f : {"NX", "XX", "GT", "LT", "CH", "INCR"}) {
+    if (EqualsIgnoreCase(cx.arg(2), f)) return cx.rb().Error(kErrSyntax);
+  }
   AddOpts o;
   o.incr = true;
   AddGeneric(cx, o, false, 2);

@@ -6,6 +6,7 @@
 #include "base/str_util.h"
 #include "commands/zset_common.h"
 #include "server/command_registry.h"
+#include "server/config.h"
 #include "server/errors.h"
 
 namespace yotta {
@@ -102,7 +103,11 @@ void RangeGeneric(CmdContext& cx, size_t first, RangeType type, Direction dir, b
     z->Walk(lo, hi, rev, [&](std::string_view m, double s) { out.emplace_back(m, s); });
   }
   if (store) {
-    StoreItems(cx.DbFor(cx.arg(1)), cx.arg(1), out);
+    // Redis sizes the destination by the rank count only (score and lex
+    // ranges announce no length), then inserts in emission order.
+    auto max_lp = Config::Get().zset_max_listpack_entries.load(std::memory_order_relaxed);
+    bool big = type == RangeType::kRank && static_cast<int64_t>(out.size()) > max_lp;
+    StoreInOrder(cx.DbFor(cx.arg(1)), cx.arg(1), out, big);
     return cx.rb().Integer(static_cast<int64_t>(out.size()));
   }
   ReplyItems(cx.rb(), out, withscores);

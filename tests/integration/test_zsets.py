@@ -573,3 +573,123 @@ def test_restore_fuzzed_payloads(r, rb, server):
             except redis.ResponseError:
                 pass
     assert server.alive()
+
+
+# --------------------------------------------------------------------------
+# Algebra in Redis's order. Redis stably sorts the inputs of ZUNION/ZINTER by
+# cardinality (smallest first) and aggregates in that order, so the order
+# decides the last bits of a SUM and 0 vs -0 under MIN/MAX. Weighted scores
+# that are NaN (inf * 0) count as 0 for every ZUNION input but only for the
+# first (smallest) ZINTER input; later ones go into MIN/MAX raw and lose.
+# Keys carry no hash tags: with --shards 4 they span shards.
+
+
+def test_algebra_sum_rounding_follows_cardinality(r, c):
+    r.zadd("one", {"m": 0.3})
+    r.zadd("two", {"m": 0.2, "x": 1})
+    r.zadd("three", {"m": 0.1, "y": 1, "z": 1})
+    # (0.3 + 0.2) + 0.1, not (0.1 + 0.2) + 0.3 as the argument order gives.
+    assert c.call("ZUNION", "3", "three", "two", "one", "WITHSCORES")[:2] == [b"m", b"0.59999999999999998"]
+    assert c.call("ZINTER", "3", "three", "two", "one", "WITHSCORES") == [b"m", b"0.59999999999999998"]
+    assert c.call("ZINTERSTORE", "dst", "3", "three", "two", "one") == 1
+    assert c.call("ZSCORE", "dst", "m") == b"0.59999999999999998"
+    assert c.call("ZUNIONSTORE", "dst", "3", "one", "three", "two") == 4
+    assert c.call("ZSCORE", "dst", "m") == b"0.59999999999999998"
+
+
+def test_algebra_negzero_follows_cardinality(r, c):
+    r.zadd("small", {"m": 0})
+    r.zadd("big", {"m": 0, "a": 1, "b": 2})
+    # small first: 0, then big's -1 * 0 = -0 does not win MIN (equal).
+    assert c.call("ZUNION", "2", "big", "small", "WEIGHTS", "-1", "1", "AGGREGATE", "MIN",
+                  "WITHSCORES")[:2] == [b"b", b"-2"]
+    assert c.call("ZSCORE", "big", "m") == b"0"
+    assert c.call("ZINTER", "2", "big", "small", "WEIGHTS", "-1", "1", "AGGREGATE", "MIN",
+                  "WITHSCORES") == [b"m", b"0"]
+    assert c.call("ZINTER", "2", "big", "small", "WEIGHTS", "1", "-1", "AGGREGATE", "MAX",
+                  "WITHSCORES") == [b"m", b"-0"]
+    # Equal cardinality: the sort is stable, so argument order decides.
+    r.zadd("eq", {"m": 0})
+    assert c.call("ZUNION", "2", "small", "eq", "WEIGHTS", "-1", "1", "AGGREGATE", "MIN",
+                  "WITHSCORES") == [b"m", b"-0"]
+    assert c.call("ZUNION", "2", "small", "eq", "WEIGHTS", "1", "-1", "AGGREGATE", "MIN",
+                  "WITHSCORES") == [b"m", b"0"]
+
+
+def test_algebra_nan_weights(r, c):
+    r.zadd("z4", {"f": float("inf"), "g": float("-inf"), "h": 1})
+    assert c.call("ZINTERSTORE", "out", "2", "z4", "z4", "WEIGHTS", "1", "0", "AGGREGATE", "MIN") == 3
+    assert c.call("ZRANGE", "out", "0", "-1", "WITHSCORES") == [b"g", b"-inf", b"h", b"0", b"f", b"inf"]
+    assert c.call("ZINTER", "2", "z4", "z4", "WEIGHTS", "0", "1", "AGGREGATE", "MAX",
+                  "WITHSCORES") == [b"g", b"0", b"h", b"1", b"f", b"inf"]
+    # SUM: a NaN term makes the sum NaN, which becomes 0.
+    assert c.call("ZINTER", "2", "z4", "z4", "WEIGHTS", "1", "0", "WITHSCORES") == \
+        [b"f", b"0", b"g", b"0", b"h", b"1"]
+    # ZUNION cleans every input's NaN to 0.
+    assert c.call("ZUNION", "2", "z4", "z4", "WEIGHTS", "1", "0", "AGGREGATE", "MIN",
+                  "WITHSCORES") == [b"g", b"-inf", b"f", b"0", b"h", b"0"]
+    r.zadd("z2", {"a": 1, "b": 2, "2": 3, "c": 4})
+    r.zadd("zlex", {"2": 0, "a": 0, "b": 0, "c": 0, "d": 0})
+    assert c.call("ZINTERSTORE", "z5", "2", "z2", "zlex", "WEIGHTS", "-1", "inf") == 4
+    assert c.call("ZRANGE", "z5", "0", "-1", "WITHSCORES") == [b"2", b"0", b"a", b"0", b"b", b"0", b"c", b"0"]
+    assert c.call("ZINTER", "3", "z2", "z2", "zlex", "WEIGHTS", "inf", "-1", "inf", "AGGREGATE", "MAX",
+                  "WITHSCORES") == [b"2", b"inf", b"a", b"inf", b"b", b"inf", b"c", b"inf"]
+
+
+def test_algebra_store_negzero_by_encoding(r, c):
+    # A small result is stored as a listpack, where -0 reads back as 0; a
+    # skiplist result keeps -0.
+    r.zadd("src", {"m": 0, "n": 1})
+    assert c.call("ZUNIONSTORE", "dst", "1", "src", "WEIGHTS", "-1") == 2
+    assert c.call("ZSCORE", "dst", "m") == b"0"
+    assert c.call("ZUNION", "1", "src", "WEIGHTS", "-1", "WITHSCORES") == [b"n", b"-1", b"m", b"-0"]
+    r.zadd("src", {"L" * 70: 5})
+    assert c.call("ZUNIONSTORE", "dst", "1", "src", "WEIGHTS", "-1") == 3
+    assert c.call("ZSCORE", "dst", "m") == b"-0"
+
+
+def test_zrangestore_negzero_by_conversion_point(r, c):
+    # ZRANGESTORE fills a listpack in range order and converts it when a long
+    # member arrives: the -0 scores before it read back as 0, later ones stay.
+    long = "L" * 70
+    r.zadd("src", {long: 0})  # skiplist from the start: keeps -0
+    assert c.call("ZADD", "src", "-0", "A", "-0", "B", "-0", "a", "-0", "b") == 4
+    assert c.call("ZSCORE", "src", "A") == b"-0"
+    assert c.call("ZRANGESTORE", "dst", "src", "-1", "1", "BYSCORE") == 5
+    assert c.call("ZRANGE", "dst", "0", "-1", "WITHSCORES") == \
+        [b"A", b"0", b"B", b"0", long.encode(), b"0", b"a", b"-0", b"b", b"-0"]
+    assert c.call("ZRANGESTORE", "dst", "src", "0", "-1", "REV") == 5
+    assert c.call("ZRANGE", "dst", "0", "-1", "WITHSCORES") == \
+        [b"A", b"-0", b"B", b"-0", long.encode(), b"0", b"a", b"0", b"b", b"0"]
+    # More members than zset-max-listpack-entries (128): a rank range starts
+    # as a skiplist (all -0 kept); a score range converts at the 129th.
+    r.delete("src")
+    r.zadd("src", {long: 0})
+    args = []
+    for i in range(130):
+        args += ["-0", "m%03d" % i]
+    assert c.call("ZADD", "src", *args) == 130
+    assert c.call("ZREM", "src", long) == 1  # stays a skiplist
+    assert c.call("ZRANGESTORE", "dst", "src", "0", "-1") == 130
+    assert c.call("ZSCORE", "dst", "m000") == b"-0"
+    assert c.call("ZRANGESTORE", "dst", "src", "-1", "1", "BYSCORE") == 130
+    assert [c.call("ZSCORE", "dst", m) for m in ("m000", "m127", "m128", "m129")] == \
+        [b"0", b"0", b"-0", b"-0"]
+    assert c.call("ZRANGESTORE", "dst", "src", "1", "-1", "BYSCORE", "REV") == 130
+    assert [c.call("ZSCORE", "dst", m) for m in ("m129", "m002", "m001", "m000")] == \
+        [b"0", b"0", b"-0", b"-0"]
+
+
+def test_zintercard_limit_and_zincrby_flags(r, c):
+    r.zadd("z", {"a": 1})
+    for bad in ("abc", "-1", "1.5", ""):
+        assert err(c.call("ZINTERCARD", "1", "z", "LIMIT", bad)) == "ERR LIMIT can't be negative"
+    # ZINCRBY goes through ZADD's flag parser: a flag leaves one argument.
+    for flag in ("CH", "nx", "XX", "gt", "LT", "incr"):
+        assert err(c.call("ZINCRBY", "z", flag, "-5")) == "ERR syntax error"
+        assert err(c.call("ZINCRBY", "z", flag, "a")) == "ERR syntax error"
+    assert err(c.call("ZINCRBY", "z", "x", "a")) == "ERR value is not a valid float"
+    r.set("s", "v")
+    assert err(c.call("ZINCRBY", "s", "CH", "a")) == "ERR syntax error"
+    assert err(c.call("ZINCRBY", "s", "1", "a")) == WRONGTYPE
+    assert c.call("ZINCRBY", "z", "1", "a") == b"2"
