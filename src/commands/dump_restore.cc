@@ -20,6 +20,7 @@
 #include "base/clock.h"
 #include "base/crc64.h"
 #include "base/str_util.h"
+#include "base/varint.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -34,24 +35,7 @@ constexpr std::string_view kErrDumpUnsupported = "ERR DUMP is not supported for 
 constexpr std::string_view kErrBadIdle = "ERR Invalid IDLETIME value, must be >= 0";
 constexpr std::string_view kErrBadFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
 
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    auto b = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
 
 // Serializes e; false if its type has no dump hook.
 bool Serialize(const Entry* e, std::string* out) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <new>
 
+#include "base/varint.h"
+
 namespace yotta {
 namespace {
 
@@ -24,24 +26,7 @@ constexpr int kMaxFill = 32767;
 
 int ClampFill(int fill) { return std::clamp(fill, kMinFill, kMaxFill); }
 
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    auto b = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <new>
 
 #include "base/hash.h"
+#include "base/varint.h"
 
 namespace yotta {
 namespace {
@@ -25,33 +26,6 @@ StrMap::Node** NewBuckets(size_t n) {
   return t;
 }
 
-size_t VarintLen(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-char* PutVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-const char* GetVarint(const char* p, uint64_t* v) {
-  uint64_t r = 0;
-  int shift = 0;
-  while (static_cast<uint8_t>(*p) & 0x80) {
-    r |= static_cast<uint64_t>(*p++ & 0x7f) << shift;
-    shift += 7;
-  }
-  r |= static_cast<uint64_t>(static_cast<uint8_t>(*p++)) << shift;
-  *v = r;
-  return p;
-}
 
 }  // namespace
 

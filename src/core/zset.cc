@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/varint.h"
 #include "core/listpack.h"
 
 namespace yotta {
@@ -27,24 +28,6 @@ std::string_view ScoreBytes(const double& s) {
 }
 bool Less(double s1, std::string_view m1, double s2, std::string_view m2) {
   return s1 < s2 || (s1 == s2 && m1 < m2);
-}
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (in->empty()) return false;
-    uint8_t b = static_cast<uint8_t>((*in)[0]);
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
 }
 }  // namespace
 
