@@ -8,14 +8,12 @@
 // returned at least once even if tables resize in between. With one shard
 // the cursor is exactly Redis's.
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/str_util.h"
+#include "commands/scan_args.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -23,9 +21,6 @@
 namespace yotta {
 namespace {
 
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
-// Buckets SCAN may visit per requested key (Redis's maxiterations = count*10).
-constexpr int64_t kScanBucketsPerKey = 10;
 
 int ShardBits(int shards) {
   int bits = 0;
@@ -59,74 +54,23 @@ void CmdKeys(CmdContext& cx) {
   cx.rb().BulkArray(keys);
 }
 
-// Redis parses the cursor with strtoul: leading '+'/'-' and an empty string
-// are accepted, leading space or trailing junk or overflow are not.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  std::string z(s);
-  if (!z.empty() && std::isspace(static_cast<unsigned char>(z[0]))) return false;
-  char* end;
-  errno = 0;
-  *out = std::strtoull(z.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
-struct ScanArgs {
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-};
-
-bool ParseScanArgs(CmdContext& cx, ScanArgs* a) {
-  for (size_t i = 2; i < cx.argc(); i += 2) {
-    std::string_view o = cx.arg(i);
-    if (i + 1 >= cx.argc()) {
-      cx.rb().Error(kErrSyntax);
-      return false;
-    }
-    if (EqualsIgnoreCase(o, "COUNT")) {
-      if (!ParseInt64(cx.arg(i + 1), &a->count)) {
-        cx.rb().Error(kErrNotInteger);
-        return false;
-      }
-      if (a->count < 1) {
-        cx.rb().Error(kErrSyntax);
-        return false;
-      }
-    } else if (EqualsIgnoreCase(o, "MATCH")) {
-      a->pattern = cx.arg(i + 1);
-      a->use_pattern = a->pattern != "*";
-    } else if (EqualsIgnoreCase(o, "TYPE")) {
-      a->type = cx.arg(i + 1);
-    } else {
-      cx.rb().Error(kErrSyntax);
-      return false;
-    }
-  }
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. COUNT bounds the
 // work (keys visited before filtering), as in Redis, not the reply size.
 void CmdScan(CmdContext& cx) {
-  uint64_t cursor;
-  if (!ParseCursor(cx.arg(1), &cursor)) {
-    cx.rb().Error(kErrInvalidCursor);
-    return;
-  }
-  ScanArgs a;
-  if (!ParseScanArgs(cx, &a)) return;
+  scan_args::Args a;
+  if (!scan_args::ParseCursor(cx, &a, 1) || !scan_args::ParseOptions(cx, &a, 2, true)) return;
+  uint64_t cursor = a.cursor;
   int shards = cx.shards().size();
   int bits = ShardBits(shards);
   int shard = static_cast<int>(cursor & ((uint64_t{1} << bits) - 1));
   uint64_t tcur = cursor >> bits;
-  int64_t budget = std::min<int64_t>(a.count, int64_t{1} << 40) * kScanBucketsPerKey;
+  int64_t budget = std::min<int64_t>(a.count, int64_t{1} << 40) * scan_args::kBucketsPerElement;
   int64_t visited = 0, now = NowMs();
   std::vector<std::string_view> keys;
   auto collect = [&](Entry* e) {
     ++visited;
     if (e->has_expire() && e->expire_ms() <= now) return;
-    if (a.use_pattern && !GlobMatch(a.pattern, e->key())) return;
+    if (!a.Match(e->key())) return;
     if (!a.type.empty() && !EqualsIgnoreCase(ObjTypeName(e->type()), a.type)) return;
     keys.push_back(e->key());
   };

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/str_util.h"
-#include "commands/coll_scan.h"
+#include "commands/scan_args.h"
 #include "commands/hash_object.h"
 #include "commands/set_object.h"
 #include "server/command_context.h"
@@ -300,8 +300,8 @@ void CmdHRandField(CmdContext& cx) {
 }
 
 void CmdHScan(CmdContext& cx) {
-  coll_scan::Args a;
-  if (!coll_scan::ParseCursor(cx, &a)) return;
+  scan_args::Args a;
+  if (!scan_args::ParseCursor(cx, &a)) return;
   bool replied;
   Entry* e = OpenForRead(cx, &replied);
   if (replied) return;
@@ -310,7 +310,7 @@ void CmdHScan(CmdContext& cx) {
     cx.rb().Bulk("0");
     return cx.rb().Array(0);
   }
-  if (!coll_scan::ParseOptions(cx, &a)) return;
+  if (!scan_args::ParseOptions(cx, &a)) return;
   void* obj = e->obj();
   std::vector<std::string> out;
   auto take = [&](std::string_view f, std::string_view v) {
@@ -324,7 +324,7 @@ void CmdHScan(CmdContext& cx) {
   } else {
     const StrMap* map = hash_obj::Map(obj);
     cursor = a.cursor;
-    int64_t buckets = std::min<int64_t>(a.count, int64_t{1} << 40) * coll_scan::kBucketsPerElement;
+    int64_t buckets = std::min<int64_t>(a.count, int64_t{1} << 40) * scan_args::kBucketsPerElement;
     size_t visited = 0;
     do {
       cursor = map->Scan(cursor, [&](const StrMap::Node* n) {

@@ -1,6 +1,6 @@
 // YottaStore. Licensed under the Apache License 2.0.
-// Argument parsing shared by SSCAN and HSCAN: cursor [MATCH p] [COUNT n],
-// with Redis's checks and error texts.
+// Argument parsing shared by SCAN, SSCAN, HSCAN and ZSCAN: cursor
+// [MATCH p] [COUNT n] (and SCAN's TYPE t), with Redis's checks and texts.
 #pragma once
 
 #include <cctype>
@@ -13,7 +13,7 @@
 #include "server/command_context.h"
 #include "server/errors.h"
 
-namespace yotta::coll_scan {
+namespace yotta::scan_args {
 
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 // Buckets a hashtable SCAN visits per requested element (Redis's count*10).
@@ -24,12 +24,15 @@ struct Args {
   int64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;
+  std::string_view type;  // SCAN's TYPE filter; empty = any
   bool Match(std::string_view s) const { return !use_pattern || GlobMatch(pattern, s); }
 };
 
-// strtoul's rules, as Redis parses cursors.
-inline bool ParseCursor(CmdContext& cx, Args* a) {
-  std::string z(cx.arg(2));
+// The cursor at argument `at`, with strtoul's rules as Redis parses it:
+// leading '+'/'-' and an empty string pass; leading space, trailing junk or
+// overflow do not.
+inline bool ParseCursor(CmdContext& cx, Args* a, size_t at = 2) {
+  std::string z(cx.arg(at));
   char* end;
   errno = 0;
   if (!z.empty() && std::isspace(static_cast<unsigned char>(z[0]))) errno = EINVAL;
@@ -41,9 +44,10 @@ inline bool ParseCursor(CmdContext& cx, Args* a) {
   return true;
 }
 
-// Options from argument 3 on. Replies and returns false on error.
-inline bool ParseOptions(CmdContext& cx, Args* a) {
-  for (size_t i = 3; i < cx.argc(); i += 2) {
+// Options from argument `first` on (TYPE only if allow_type). Replies and
+// returns false on error.
+inline bool ParseOptions(CmdContext& cx, Args* a, size_t first = 3, bool allow_type = false) {
+  for (size_t i = first; i < cx.argc(); i += 2) {
     std::string_view o = cx.arg(i);
     if (i + 1 >= cx.argc()) {
       cx.rb().Error(kErrSyntax);
@@ -61,6 +65,8 @@ inline bool ParseOptions(CmdContext& cx, Args* a) {
     } else if (EqualsIgnoreCase(o, "MATCH")) {
       a->pattern = cx.arg(i + 1);
       a->use_pattern = a->pattern != "*";
+    } else if (allow_type && EqualsIgnoreCase(o, "TYPE")) {
+      a->type = cx.arg(i + 1);
     } else {
       cx.rb().Error(kErrSyntax);
       return false;
@@ -69,4 +75,4 @@ inline bool ParseOptions(CmdContext& cx, Args* a) {
   return true;
 }
 
-}  // namespace yotta::coll_scan
+}  // namespace yotta::scan_args

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "commands/coll_scan.h"
+#include "commands/scan_args.h"
 #include "commands/set_object.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
@@ -247,10 +247,10 @@ void CmdSMove(CmdContext& cx) {
 }
 
 void CmdSScan(CmdContext& cx) {
-  coll_scan::Args a;
+  scan_args::Args a;
   a.cursor = 0;
   // Redis parses the cursor argument at index 2 before the key lookup.
-  if (!coll_scan::ParseCursor(cx, &a)) return;
+  if (!scan_args::ParseCursor(cx, &a)) return;
   bool wrong;
   Entry* e = set_obj::Find(cx.DbFor(cx.arg(1)), cx.arg(1), true, &wrong);
   if (wrong) return cx.rb().Error(kErrWrongType);
@@ -259,7 +259,7 @@ void CmdSScan(CmdContext& cx) {
     cx.rb().Bulk("0");
     return cx.rb().Array(0);
   }
-  if (!coll_scan::ParseOptions(cx, &a)) return;
+  if (!scan_args::ParseOptions(cx, &a)) return;
   void* obj = e->obj();
   std::vector<std::string> out;
   uint64_t cursor = 0;
@@ -270,7 +270,7 @@ void CmdSScan(CmdContext& cx) {
   } else {
     const StrMap* map = set_obj::Map(obj);
     cursor = a.cursor;
-    int64_t buckets = std::min<int64_t>(a.count, int64_t{1} << 40) * coll_scan::kBucketsPerElement;
+    int64_t buckets = std::min<int64_t>(a.count, int64_t{1} << 40) * scan_args::kBucketsPerElement;
     size_t visited = 0;
     do {
       cursor = map->Scan(cursor, [&](const StrMap::Node* n) {

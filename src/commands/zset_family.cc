@@ -7,7 +7,7 @@
 #include <unordered_set>
 
 #include "base/str_util.h"
-#include "commands/coll_scan.h"
+#include "commands/scan_args.h"
 #include "commands/zset_common.h"
 #include "server/command_registry.h"
 #include "server/config.h"
@@ -195,8 +195,8 @@ void CmdZRevRank(CmdContext& cx) { RankGeneric(cx, true); }
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 
 void CmdZScan(CmdContext& cx) {
-  coll_scan::Args args;
-  if (!coll_scan::ParseCursor(cx, &args) || !coll_scan::ParseOptions(cx, &args)) return;
+  scan_args::Args args;
+  if (!scan_args::ParseCursor(cx, &args) || !scan_args::ParseOptions(cx, &args)) return;
   uint64_t cursor = args.cursor;
   int64_t count = args.count;
   Db& db = cx.DbFor(cx.arg(1));
@@ -214,7 +214,7 @@ void CmdZScan(CmdContext& cx) {
     } else {
       // Bounded work, as Redis: stop after COUNT elements or COUNT*10 buckets.
       next = cursor;
-      int64_t buckets = std::min<int64_t>(count, INT64_MAX / 16) * coll_scan::kBucketsPerElement;
+      int64_t buckets = std::min<int64_t>(count, INT64_MAX / 16) * scan_args::kBucketsPerElement;
       do {
         next = z->Scan(next, take);
       } while (next != 0 && --buckets > 0 && out.size() < static_cast<size_t>(count));
