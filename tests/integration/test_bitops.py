@@ -13,10 +13,8 @@ import pytest
 import redis
 
 from resp_raw import Error, RawClient
+from wire import NOT_INT, SYNTAX, WRONGTYPE, wrong_args
 
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
-SYNTAX = Error("ERR syntax error")
-NOT_INT = Error("ERR value is not an integer or out of range")
 BAD_OFFSET = Error("ERR bit offset is not an integer or out of range")
 BAD_BIT = Error("ERR bit is not an integer or out of range")
 BAD_BITPOS_ARG = Error("ERR The bit argument must be 1 or 0.")
@@ -24,10 +22,6 @@ BITOP_NOT = Error("ERR BITOP NOT must be called with a single source key.")
 BAD_TYPE = Error("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
 BAD_OVERFLOW = Error("ERR Invalid OVERFLOW type specified")
 RO_ONLY_GET = Error("ERR BITFIELD_RO only supports the GET subcommand")
-
-
-def wrong_args(cmd):
-    return Error("ERR wrong number of arguments for '%s' command" % cmd)
 
 
 @pytest.fixture

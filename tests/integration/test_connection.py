@@ -7,13 +7,13 @@ import time
 import pytest
 
 from resp_raw import Error, RawClient, Verbatim, encode
+from wire import SYNTAX
 
 WRONGPASS = Error("WRONGPASS invalid username-password pair or user is disabled.")
 NOAUTH = Error("NOAUTH Authentication required.")
 AUTH_NO_PASSWORD = Error("ERR AUTH <password> called without any password configured for the default user. "
                          "Are you sure your configuration is correct?")
 BAD_NAME = Error("ERR Client names cannot contain spaces, newlines or special characters.")
-SYNTAX = Error("ERR syntax error")
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 import redis
 
 from resp_raw import Error, RawClient
+from wire import WRONGTYPE, wrong_args
 
 NOT_HLL = Error("WRONGTYPE Key is not a valid HyperLogLog string value.")
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
 CORRUPT = Error("INVALIDOBJ Corrupted HLL object detected")
 DENSE_SIZE = 12304
 
@@ -24,10 +24,6 @@ DENSE_SIZE = 12304
 ABC_STALE = bytes.fromhex("48594c4c01000000000000000000008060f38050b1844bfb80425a")
 ABC_CACHED = bytes.fromhex("48594c4c01000000030000000000000060f38050b1844bfb80425a")
 EMPTY_STALE = bytes.fromhex("48594c4c0100000000000000000000807fff")
-
-
-def wrong_args(cmd):
-    return Error("ERR wrong number of arguments for '%s' command" % cmd)
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ import time
 import pytest
 
 from resp_raw import Error, RawClient
+from wire import SYNTAX, WRONGTYPE
 
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
-SYNTAX = Error("ERR syntax error")
 
 
 @pytest.fixture

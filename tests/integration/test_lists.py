@@ -11,15 +11,9 @@ import pytest
 import redis
 
 from resp_raw import Error, RawClient
+from wire import NOT_INT, SYNTAX, WRONGTYPE, wrong_args
 
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
-SYNTAX = Error("ERR syntax error")
-NOT_INT = Error("ERR value is not an integer or out of range")
 MUST_BE_POSITIVE = Error("ERR value is out of range, must be positive")
-
-
-def wrong_args(cmd):
-    return Error("ERR wrong number of arguments for '%s' command" % cmd)
 
 
 @pytest.fixture

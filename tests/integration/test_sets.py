@@ -6,16 +6,13 @@
 # across shards, sampling spread, DUMP/RESTORE robustness.
 # Runs against yottastore (--shards 1 / 4) and redis-server (--target redis).
 import collections
-import socket
 
 import pytest
 import redis
 
 from resp_raw import Error, RawClient
+from wire import NOT_FLOAT, NOT_INT, SYNTAX, WRONGTYPE, wire, wrong_args
 
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
-SYNTAX = Error("ERR syntax error")
-NOT_INT = Error("ERR value is not an integer or out of range")
 MUST_POSITIVE = Error("ERR value is out of range, must be positive")
 COUNT_RANGE = Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
 
@@ -26,37 +23,6 @@ def raw(server, r):
     c = RawClient(server.port)
     yield c.call
     c.close()
-
-
-def wrong_args(cmd):
-    return Error("ERR wrong number of arguments for '%s' command" % cmd)
-
-
-def wire(port, *cmds):
-    """Exact reply bytes of each command on one RESP3 connection."""
-    s = socket.create_connection(("127.0.0.1", port))
-    out = []
-    try:
-        f = s.makefile("rb")
-        for args in [("HELLO", "3")] + list(cmds):
-            s.sendall(b"".join([b"*%d\r\n" % len(args)] + [b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in args]))
-            out.append(_read_frame(f))
-    finally:
-        s.close()
-    return out[1:]
-
-
-def _read_frame(f):
-    line = f.readline()
-    t = line[:1]
-    if t in b"$!=":
-        n = int(line[1:])
-        return line + (f.read(n + 2) if n >= 0 else b"")
-    if t in b"*~>%|":
-        n = int(line[1:])
-        n = n * 2 if t in b"%|" else n
-        return line + b"".join(_read_frame(f) for _ in range(max(n, 0)))
-    return line
 
 
 def test_sadd_srem_scard_smembers(r, raw):

@@ -11,11 +11,8 @@ import pytest
 import redis
 
 from resp_raw import Error, RawClient
+from wire import NOT_FLOAT, NOT_INT, SYNTAX, WRONGTYPE, wrong_args
 
-WRONGTYPE = Error("WRONGTYPE Operation against a key holding the wrong kind of value")
-SYNTAX = Error("ERR syntax error")
-NOT_INT = Error("ERR value is not an integer or out of range")
-NOT_FLOAT = Error("ERR value is not a valid float")
 OVERFLOW = Error("ERR increment or decrement would overflow")
 TOO_BIG = Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
 INT64_MAX = 2**63 - 1
@@ -24,10 +21,6 @@ INT64_MIN = -(2**63)
 
 def invalid_expire(cmd):
     return Error("ERR invalid expire time in '%s' command" % cmd)
-
-
-def wrong_args(cmd):
-    return Error("ERR wrong number of arguments for '%s' command" % cmd)
 
 
 @pytest.fixture
