@@ -63,6 +63,8 @@ ExpireUnit ExpireUnitOf(std::string_view s) {
   return ExpireUnit::kNone;
 }
 
+bool IsAbsolute(ExpireUnit u) { return u == ExpireUnit::kExAt || u == ExpireUnit::kPxAt; }
+
 struct StringOpts {
   bool nx = false;
   bool xx = false;
@@ -168,7 +170,10 @@ void SetGeneric(CmdContext& cx, const StringOpts& o, std::string_view key, std::
     found = db.Find(key) != nullptr;
   }
   bool store = !(o.nx && found) && !(o.xx && !found);
-  if (store && expire_at && expire_at <= NowMs()) {
+  // Only EXAT/PXAT can name a time already past: a relative EX/PX is in the
+  // future when parsed, and must expire (and count as expired) normally even
+  // if the clock moved on while the command ran.
+  if (store && expire_at && IsAbsolute(o.unit) && expire_at <= NowMs()) {
     db.Delete(key);  // EXAT/PXAT in the past: the value would expire at once
   } else if (store) {
     db.SetString(key, val, expire_at, o.keepttl);
@@ -254,7 +259,7 @@ void CmdGetEx(CmdContext& cx) {
   int64_t expire_at = 0;
   if (o.unit != ExpireUnit::kNone && !ExpireAtMs(cx, o.unit, o.expire_arg, &expire_at)) return;
   cx.rb().Bulk(e->str());
-  if (expire_at && expire_at <= NowMs()) {
+  if (expire_at && IsAbsolute(o.unit) && expire_at <= NowMs()) {
     db.Delete(key);
   } else if (expire_at || (o.persist && e->has_expire())) {
     db.SetExpire(db.FindLink(key), expire_at);
