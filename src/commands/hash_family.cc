@@ -53,6 +53,7 @@ void Finish(Db& db, std::string_view key, Target& t) {
     hash_obj::Free(t.obj);
   } else {
     db.Insert(EntryAlloc::NewObject(key, ObjType::kHash, t.obj, 0, db.slice().bytes_counter()));
+    db.slice().AdjustBytes(static_cast<int64_t>(hash_obj::Bytes(t.obj)));  // NewObject charges the entry only
   }
 }
 

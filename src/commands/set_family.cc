@@ -47,6 +47,7 @@ void CmdSAdd(CmdContext& cx) {
     set_obj::Commit(db, key, e, obj, before);
   } else {
     db.Insert(EntryAlloc::NewObject(key, ObjType::kSet, obj, 0, db.slice().bytes_counter()));
+    db.slice().AdjustBytes(static_cast<int64_t>(set_obj::Bytes(obj)));  // NewObject charges the entry only
   }
   cx.rb().Integer(added);
 }
@@ -242,6 +243,7 @@ void CmdSMove(CmdContext& cx) {
   } else {
     void* dobj = set_obj::Add(set_obj::Create(m, 1), m, &added);
     ddb.Insert(EntryAlloc::NewObject(dst, ObjType::kSet, dobj, 0, ddb.slice().bytes_counter()));
+    ddb.slice().AdjustBytes(static_cast<int64_t>(set_obj::Bytes(dobj)));  // NewObject charges the entry only
   }
   cx.rb().Integer(1);
 }

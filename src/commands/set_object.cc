@@ -303,6 +303,7 @@ void Store(Db& db, std::string_view key, void* obj) {
     return;
   }
   db.Insert(EntryAlloc::NewObject(key, ObjType::kSet, obj, 0, db.slice().bytes_counter()));
+  db.slice().AdjustBytes(static_cast<int64_t>(Bytes(obj)));  // NewObject charges the entry only
 }
 
 void ReplyMembers(ReplyBuilder& rb, const void* obj) {

@@ -134,7 +134,8 @@ struct EntryAlloc {
   // A string entry. `extra` reserves capacity beyond the value (APPEND).
   static Entry* NewString(std::string_view key, std::string_view val, int64_t expire_ms,
                           int64_t* bytes, size_t extra = 0);
-  // An object entry owning `obj`.
+  // An object entry owning `obj`. Charges the entry only: the caller adds
+  // the object's ObjectOps::bytes (Free subtracts both).
   static Entry* NewObject(std::string_view key, ObjType t, void* obj, int64_t expire_ms,
                           int64_t* bytes);
   // Frees the entry and its object.
