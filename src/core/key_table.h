@@ -21,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/bucket_scan.h"
 #include "core/entry.h"
 
 namespace yotta {
@@ -104,12 +105,6 @@ class KeyTable {
  private:
   void MaybeResize();
   void StartResize(size_t new_size);
-  static uint64_t Rev(uint64_t v) {
-    v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
-    v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
-    return __builtin_bswap64(v);
-  }
 
   Entry** t0_ = nullptr;
   Entry** t1_ = nullptr;  // non-null while rehashing into it
@@ -121,33 +116,9 @@ class KeyTable {
 template <class F>
 uint64_t KeyTable::Scan(uint64_t v, F&& fn) {
   if (size_ == 0) return 0;
-  auto emit = [&](Entry* e) {
+  return ScanBuckets(v, t0_, size0_, t1_, size1_, [&](Entry* e) {
     for (; e; e = e->next()) fn(e);
-  };
-  if (!t1_) {
-    uint64_t m0 = size0_ - 1;
-    emit(t0_[v & m0]);
-    v |= ~m0;
-    v = Rev(Rev(v) + 1);
-    return v;
-  }
-  // Rehashing: the old array still holds buckets at and above rehash_idx_.
-  // Visit the smaller table's bucket, then every expansion of it in the
-  // larger one (Redis's dictScan).
-  Entry** small = t0_;
-  Entry** large = t1_;
-  uint64_t ms = size0_ - 1, ml = size1_ - 1;
-  if (size0_ > size1_) {
-    std::swap(small, large);
-    std::swap(ms, ml);
-  }
-  emit(small[v & ms]);
-  do {
-    emit(large[v & ml]);
-    v |= ~ml;
-    v = Rev(Rev(v) + 1);
-  } while (v & (ms ^ ml));
-  return v;
+  });
 }
 
 template <class F>

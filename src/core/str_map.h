@@ -23,6 +23,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/bucket_scan.h"
+
 namespace yotta {
 
 class StrMap {
@@ -111,12 +113,6 @@ class StrMap {
   void MaybeShrink();
   void StartResize(size_t n);
   void RehashStep(int n);
-  static uint64_t Rev(uint64_t v) {
-    v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
-    v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
-    return __builtin_bswap64(v);
-  }
 
   Node** t0_ = nullptr;
   Node** t1_ = nullptr;  // non-null while rehashing into it
@@ -130,31 +126,9 @@ class StrMap {
 template <class F>
 uint64_t StrMap::Scan(uint64_t v, F&& fn) const {
   if (size_ == 0) return 0;
-  auto emit = [&](Node* e) {
+  return ScanBuckets(v, t0_, size0_, t1_, size1_, [&](Node* e) {
     for (; e; e = Next(e)) fn(static_cast<const Node*>(e));
-  };
-  if (!t1_) {
-    uint64_t m0 = size0_ - 1;
-    emit(t0_[v & m0]);
-    v |= ~m0;
-    return Rev(Rev(v) + 1);
-  }
-  // Rehashing: visit the smaller table's bucket, then each of its
-  // expansions in the larger one (Redis's dictScan).
-  Node** small = t0_;
-  Node** large = t1_;
-  uint64_t ms = size0_ - 1, ml = size1_ - 1;
-  if (size0_ > size1_) {
-    std::swap(small, large);
-    std::swap(ms, ml);
-  }
-  emit(small[v & ms]);
-  do {
-    emit(large[v & ml]);
-    v |= ~ml;
-    v = Rev(Rev(v) + 1);
-  } while (v & (ms ^ ml));
-  return v;
+  });
 }
 
 }  // namespace yotta

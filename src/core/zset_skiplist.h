@@ -27,6 +27,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/bucket_scan.h"
+
 namespace yotta {
 
 class ZSkipList {
@@ -116,41 +118,13 @@ class ZSkipList {
   size_t rehash_idx_ = 0;
 };
 
-namespace detail {
-inline uint64_t RevBits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
-  v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((v & 0x0F0F0F0F0F0F0F0Full) << 4);
-  return __builtin_bswap64(v);
-}
-}  // namespace detail
 
 template <class F>
 uint64_t ZSkipList::Scan(uint64_t v, F&& fn) const {
   if (size_ == 0 || !t_[0]) return 0;
-  auto emit = [&](Node* e) {
+  return ScanBuckets(v, t_[0], tsize_[0], t_[1], tsize_[1], [&](Node* e) {
     for (; e; e = e->hnext) fn(e);
-  };
-  if (!t_[1]) {
-    uint64_t m0 = tsize_[0] - 1;
-    emit(t_[0][v & m0]);
-    v |= ~m0;
-    return detail::RevBits(detail::RevBits(v) + 1);
-  }
-  Node** small = t_[0];
-  Node** large = t_[1];
-  uint64_t ms = tsize_[0] - 1, ml = tsize_[1] - 1;
-  if (tsize_[0] > tsize_[1]) {
-    std::swap(small, large);
-    std::swap(ms, ml);
-  }
-  emit(small[v & ms]);
-  do {
-    emit(large[v & ml]);
-    v |= ~ml;
-    v = detail::RevBits(detail::RevBits(v) + 1);
-  } while (v & (ms ^ ml));
-  return v;
+  });
 }
 
 }  // namespace yotta
