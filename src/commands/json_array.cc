@@ -52,18 +52,28 @@ void ReplyLengths(CmdContext& cx, const Path& path, std::string_view text,
   cx.rb().Error(ErrNotArray(text));
 }
 
-void CmdArrAppend(CmdContext& cx) {
-  std::vector<JsonValue> vals(cx.argc() - 3);
-  for (size_t i = 3; i < cx.argc(); ++i) {
-    if (!ParseValue(cx, cx.arg(i), &vals[i - 3])) return;
-  }
+// ARRAPPEND (index empty: at the end) and ARRINSERT: copies of `vals` into
+// every array the path (argument 2) matches. Every target is checked first,
+// so an error changes nothing. The legacy "not an array" error names the
+// path as typed (ARRAPPEND) or normalised (ARRINSERT, legacy_err_fixed_path).
+void InsertIntoArrays(CmdContext& cx, const std::vector<JsonValue>& vals, std::optional<int64_t> index,
+                      bool legacy_err_fixed_path) {
   Doc* d = OpenForWrite(cx);
   if (!d) return;
   Path path;
   if (!ParsePath(cx, cx.arg(2), &path)) return;
   DocEdit ed(cx.DbFor(cx.arg(1)), d);
   std::vector<Match> ms = ed.EvaluateStatic(path);
+  auto position = [&](const json::Array& a) {
+    auto n = static_cast<int64_t>(a.size());
+    return !index ? n : (*index < 0 ? n + *index : *index);
+  };
   for (const Match& m : ms) {
+    if (index) {  // ARRINSERT checks only the arrays it will grow
+      if (!m.value->is_array()) continue;
+      int64_t at = position(m.value->array());
+      if (at < 0 || at > static_cast<int64_t>(m.value->array().size())) return cx.rb().Error(kErrIndexBounds);
+    }
     for (const JsonValue& v : vals) {
       if (TooDeep(cx, m.loc.size() + 1, v)) return;
     }
@@ -77,13 +87,24 @@ void CmdArrAppend(CmdContext& cx) {
     Match& m = ms[i];
     if (!m.value->is_array()) continue;
     json::Array& a = m.value->array();
+    int64_t at = position(a);
+    std::vector<JsonValue> copies;
+    for (const JsonValue& v : vals) copies.push_back(v.Clone());
     delta -= ArraySlack(a);
-    for (const JsonValue& v : vals) a.push_back(v.Clone());
+    a.insert(a.begin() + at, std::make_move_iterator(copies.begin()), std::make_move_iterator(copies.end()));
     delta += ArraySlack(a) + added;
     out[i] = static_cast<int64_t>(a.size());
   }
   Charge(cx.DbFor(cx.arg(1)), d, delta);
-  ReplyLengths(cx, path, cx.arg(2), out);
+  ReplyLengths(cx, path, legacy_err_fixed_path ? std::string_view(path.fixed()) : cx.arg(2), out);
+}
+
+void CmdArrAppend(CmdContext& cx) {
+  std::vector<JsonValue> vals(cx.argc() - 3);
+  for (size_t i = 3; i < cx.argc(); ++i) {
+    if (!ParseValue(cx, cx.arg(i), &vals[i - 3])) return;
+  }
+  InsertIntoArrays(cx, vals, std::nullopt, false);
 }
 
 void CmdArrInsert(CmdContext& cx) {
@@ -93,42 +114,7 @@ void CmdArrInsert(CmdContext& cx) {
   for (size_t i = 4; i < cx.argc(); ++i) {
     if (!ParseValue(cx, cx.arg(i), &vals[i - 4])) return;
   }
-  Doc* d = OpenForWrite(cx);
-  if (!d) return;
-  Path path;
-  if (!ParsePath(cx, cx.arg(2), &path)) return;
-  DocEdit ed(cx.DbFor(cx.arg(1)), d);
-  std::vector<Match> ms = ed.EvaluateStatic(path);
-  // Check every target first so that an error changes nothing.
-  for (const Match& m : ms) {
-    if (!m.value->is_array()) continue;
-    auto n = static_cast<int64_t>(m.value->array().size());
-    int64_t at = index < 0 ? n + index : index;
-    if (at < 0 || at > n) return cx.rb().Error(kErrIndexBounds);
-    for (const JsonValue& v : vals) {
-      if (TooDeep(cx, m.loc.size() + 1, v)) return;
-    }
-  }
-  std::vector<std::optional<int64_t>> out(ms.size());
-  int64_t delta = 0, added = 0;
-  for (const JsonValue& v : vals) added += static_cast<int64_t>(v.MemUsage());
-  // Last match first: a match may be an element of an earlier one, which
-  // growing that array would move (pre-order: descendants come later).
-  for (size_t i = ms.size(); i-- > 0;) {
-    Match& m = ms[i];
-    if (!m.value->is_array()) continue;
-    json::Array& a = m.value->array();
-    auto n = static_cast<int64_t>(a.size());
-    int64_t at = index < 0 ? n + index : index;
-    std::vector<JsonValue> copies;
-    for (const JsonValue& v : vals) copies.push_back(v.Clone());
-    delta -= ArraySlack(a);
-    a.insert(a.begin() + at, std::make_move_iterator(copies.begin()), std::make_move_iterator(copies.end()));
-    delta += ArraySlack(a) + added;
-    out[i] = static_cast<int64_t>(a.size());
-  }
-  Charge(cx.DbFor(cx.arg(1)), d, delta);
-  ReplyLengths(cx, path, path.fixed(), out);
+  InsertIntoArrays(cx, vals, index, true);
 }
 
 // RedisJSON's ARRINDEX range: start clamps into the array, stop 0 (or
