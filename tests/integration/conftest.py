@@ -142,3 +142,22 @@ def make_server(request):
     yield make
     for s in made:
         s.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_reference(request):
+    """A Debian redis-server beside the server under test, to replay the same
+    commands against (the reference implementation)."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server not installed")
+
+    class RedisConfig:
+        def __init__(self, config):
+            self.config = config
+
+        def getoption(self, name):
+            return "redis" if name == "--target" else self.config.getoption(name)
+
+    s = Server(RedisConfig(request.config))
+    yield s
+    s.stop()

@@ -8,7 +8,6 @@
 # Runs against yottastore (--shards 1 / 4) and redis-server (--target redis).
 import hashlib
 import random
-import shutil
 
 import pytest
 import redis
@@ -31,25 +30,6 @@ def raw(server, r):
     c = RawClient(server.port)
     yield c.call
     c.close()
-
-
-@pytest.fixture(scope="module")
-def reference(request):
-    """A redis-server to replay streams against (the reference implementation)."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server not installed")
-    from conftest import Server
-
-    class RedisConfig:
-        def __init__(self, config):
-            self.config = config
-
-        def getoption(self, name):
-            return "redis" if name == "--target" else self.config.getoption(name)
-
-    s = Server(RedisConfig(request.config))
-    yield s
-    s.stop()
 
 
 def add_many(r, key, elements, batch=1000):
@@ -261,10 +241,10 @@ def test_binary_elements(r, rb):
     assert rb.pfcount("bin") == 6
 
 
-def test_same_bytes_as_redis(r, rb, reference):
+def test_same_bytes_as_redis(r, rb, redis_reference):
     """Replays random PFADD streams (sparse, promoted, dense; with and without
     PFCOUNT in between) and PFMERGEs on the reference and compares."""
-    ref = reference.client()
+    ref = redis_reference.client()
     ref.flushall()
     rnd = random.Random(7)
     keys = []
@@ -294,10 +274,10 @@ def test_same_bytes_as_redis(r, rb, reference):
     ref.close()
 
 
-def test_hll_string_moves_between_servers(r, rb, reference):
+def test_hll_string_moves_between_servers(r, rb, redis_reference):
     """A HLL string taken from redis-server (GET, as a migration would) works
     here unchanged, and keeps evolving byte for byte like the original."""
-    ref = reference.client()
+    ref = redis_reference.client()
     ref.flushall()
     ref.pfadd("sparse", *["a%d" % i for i in range(300)])
     ref.pfadd("dense", *["a%d" % i for i in range(20000)])
