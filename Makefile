@@ -15,7 +15,7 @@ MODE := $(if $(SANITIZE),$(SANITIZE),release)
 BUILD ?= build/$(MODE)
 
 CXXFLAGS := -std=c++20 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -pthread -MMD -MP
-LDLIBS := -luv -pthread -lsimdjson
+LDLIBS := -luv -pthread -lsimdjson -lrocksdb
 ifeq ($(SANITIZE),)
   LDLIBS += -ljemalloc
 else

@@ -25,7 +25,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fr
 CXXFLAGS := -std=c++20 -O1 -g -Wall -Wno-unused-parameter -Wno-missing-field-initializers \
             -Isrc -pthread -MMD -MP $(SAN) -fsanitize=fuzzer-no-link
 LDFLAGS := $(SAN) -fsanitize=fuzzer
-LDLIBS := -luv -pthread -lsimdjson
+LDLIBS := -luv -pthread -lsimdjson -lrocksdb
 
 SRCS := $(shell find src -name '*.cc' -not -name '*_test.cc' -not -path 'src/fuzz/*' -not -path src/main.cc | sort)
 OBJS := $(SRCS:%.cc=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/src/fuzz/resp_fuzz.o
