@@ -20,6 +20,7 @@
 #include "server/db_slice.h"
 #include "server/lifecycle.h"
 #include "server/shard_set.h"
+#include "server/storage.h"
 
 // jemalloc's options: back the heap with transparent huge pages. A key
 // lookup touches a bucket and an entry at random; with 4 KiB pages the TLB
@@ -119,6 +120,10 @@ int main(int argc, char** argv) {
   uv_timer_init(g_main_loop, &clock);
   uv_timer_start(&clock, OnClockTick, 100, 100);
 
+  if (!OpenStorage(set, &err)) {
+    YLOG(kWarning, "Failed opening the data directory: %s", err.c_str());
+    return 1;
+  }
   if (!set->Start(&err)) {
     YLOG(kWarning, "%s", err.c_str());
     set->Stop();
@@ -132,6 +137,7 @@ int main(int argc, char** argv) {
 
   YLOG(kWarning, "User requested shutdown...");
   set->Stop();
+  CloseStorage(set);
   YLOG(kWarning, "YottaStore is now ready to exit, bye bye...");
   return 0;
 }

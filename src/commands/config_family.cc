@@ -11,6 +11,7 @@
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/config.h"
+#include "server/storage.h"
 #include "server/errors.h"
 #include "server/shard_set.h"
 
@@ -77,6 +78,7 @@ void CmdConfigSet(CmdContext& cx) {
     cx.rb().Error(err);
     return;
   }
+  ApplyStorageConfig();  // persistence / tiering
   cx.rb().Ok();
 }
 

@@ -18,6 +18,7 @@
 #include "server/connection.h"
 #include "server/db_slice.h"
 #include "server/errors.h"
+#include "server/storage.h"
 #include "server/shard.h"
 
 namespace yotta {
@@ -158,6 +159,17 @@ void CmdDebug(CmdContext& cx) {
     DebugObject(cx);
   } else if (EqualsIgnoreCase(sub, "SLEEP") && cx.argc() == 3) {
     DebugSleep(cx);
+  } else if (EqualsIgnoreCase(sub, "STORAGE-ERROR") && cx.argc() == 3) {
+    // Fault injection (storage-fault-injection yes): ENOSPC, EIO or OFF.
+    std::string what(cx.arg(2));
+    for (char& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (what != "ENOSPC" && what != "EIO" && what != "OFF") {
+      cx.rb().Error("ERR STORAGE-ERROR takes ENOSPC, EIO or OFF");
+    } else if (!InjectStorageError(what)) {
+      cx.rb().Error("ERR storage fault injection is off (start with storage-fault-injection yes)");
+    } else {
+      cx.rb().Ok();
+    }
   } else {
     cx.rb().Error(ErrSubcommandSyntax(sub, "DEBUG"));
   }

@@ -20,7 +20,7 @@
 #include "base/clock.h"
 #include "base/crc64.h"
 #include "base/str_util.h"
-#include "base/varint.h"
+#include "core/value_codec.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -39,15 +39,7 @@ constexpr std::string_view kErrBadFreq = "ERR Invalid FREQ value, must be >= 0 a
 
 // Serializes e; false if its type has no dump hook.
 bool Serialize(const Entry* e, std::string* out) {
-  out->push_back(static_cast<char>(e->type()));
-  if (e->is_object()) {
-    const ObjectOps& ops = GetObjectOps(e->type());
-    if (!ops.dump) return false;
-    ops.dump(e->obj(), out);
-  } else {
-    PutVarint(out, e->str().size());
-    out->append(e->str());
-  }
+  if (!EncodeValue(e, out)) return false;
   char ver[2] = {static_cast<char>(kDumpVersion & 0xff), static_cast<char>(kDumpVersion >> 8)};
   out->append(ver, 2);
   uint64_t crc = Crc64(*out);
@@ -70,20 +62,7 @@ bool VerifyPayload(std::string_view p) {
 // Builds the entry a verified payload describes, or nullptr if its content
 // is malformed ("Bad data format").
 Entry* Deserialize(std::string_view p, std::string_view key, int64_t expire_ms, int64_t* bytes) {
-  auto type = static_cast<ObjType>(static_cast<unsigned char>(p[0]));
-  std::string_view body = p.substr(1, p.size() - 1 - kTrailerSize);
-  if (type == ObjType::kString) {
-    uint64_t len;
-    if (!GetVarint(&body, &len) || len != body.size()) return nullptr;
-    return EntryAlloc::NewString(key, body, expire_ms, bytes);
-  }
-  if (static_cast<int>(type) >= kNumObjTypes) return nullptr;
-  const ObjectOps& ops = GetObjectOps(type);
-  if (!ops.restore) return nullptr;
-  void* obj = ops.restore(body);
-  if (!obj) return nullptr;
-  if (ops.bytes) *bytes += static_cast<int64_t>(ops.bytes(obj));
-  return EntryAlloc::NewObject(key, type, obj, expire_ms, bytes);
+  return DecodeValue(p.substr(0, p.size() - kTrailerSize), key, expire_ms, bytes);
 }
 
 void CmdDump(CmdContext& cx) {

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/str_util.h"
+#include "commands/member_codec.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -147,15 +148,15 @@ void CmdPersist(CmdContext& cx) {
 
 void RegisterExpireCommands(CommandRegistry& reg) {
   const char* cat = "keyspace";
-  reg.Add({"expire", -3, kWrite | kFast, {1, 1, 1}, CmdExpire, cat});
-  reg.Add({"pexpire", -3, kWrite | kFast, {1, 1, 1}, CmdPExpire, cat});
-  reg.Add({"expireat", -3, kWrite | kFast, {1, 1, 1}, CmdExpireAt, cat});
-  reg.Add({"pexpireat", -3, kWrite | kFast, {1, 1, 1}, CmdPExpireAt, cat});
+  reg.Add({"expire", -3, kWrite | kFast, {1, 1, 1}, CmdExpire, cat, member_codec::NoMembers});
+  reg.Add({"pexpire", -3, kWrite | kFast, {1, 1, 1}, CmdPExpire, cat, member_codec::NoMembers});
+  reg.Add({"expireat", -3, kWrite | kFast, {1, 1, 1}, CmdExpireAt, cat, member_codec::NoMembers});
+  reg.Add({"pexpireat", -3, kWrite | kFast, {1, 1, 1}, CmdPExpireAt, cat, member_codec::NoMembers});
   reg.Add({"ttl", 2, kReadOnly | kFast, {1, 1, 1}, CmdTtl, cat});
   reg.Add({"pttl", 2, kReadOnly | kFast, {1, 1, 1}, CmdPTtl, cat});
   reg.Add({"expiretime", 2, kReadOnly | kFast, {1, 1, 1}, CmdExpireTime, cat});
   reg.Add({"pexpiretime", 2, kReadOnly | kFast, {1, 1, 1}, CmdPExpireTime, cat});
-  reg.Add({"persist", 2, kWrite | kFast, {1, 1, 1}, CmdPersist, cat});
+  reg.Add({"persist", 2, kWrite | kFast, {1, 1, 1}, CmdPersist, cat, member_codec::NoMembers});
 }
 
 }  // namespace yotta

@@ -13,10 +13,13 @@
 
 #include "base/clock.h"
 #include "base/str_util.h"
+#include "commands/cold_keyspace.h"
 #include "commands/scan_args.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
+#include "server/shard.h"
+#include "server/storage.h"
 
 namespace yotta {
 namespace {
@@ -36,6 +39,10 @@ bool HasGlobChars(std::string_view p) { return p.find_first_of("*?[\\") != std::
 
 void CmdKeys(CmdContext& cx) {
   std::string_view pattern = cx.arg(1);
+  if (cold::Any(cx)) {
+    cold::Keys(cx, pattern);
+    return;
+  }
   std::vector<std::string_view> keys;  // views into entries; nothing mutates before the reply
   if (!HasGlobChars(pattern)) {
     // A literal pattern names at most one key, on one shard.
@@ -59,6 +66,13 @@ void CmdKeys(CmdContext& cx) {
 void CmdScan(CmdContext& cx) {
   scan_args::Args a;
   if (!scan_args::ParseCursor(cx, &a, 1) || !scan_args::ParseOptions(cx, &a, 2, true)) return;
+  // Keys on disk only: with persistence on RocksDB has them all (and the
+  // cursor is its); with tiering only, memory comes first, then disk.
+  bool cold = cold::Any(cx);
+  if (cold && (cx.shards().shard(0)->store().tracking() || (a.cursor >> 63))) {
+    cold::Scan(cx, a);
+    return;
+  }
   uint64_t cursor = a.cursor;
   int shards = cx.shards().size();
   int bits = ShardBits(shards);
@@ -84,6 +98,7 @@ void CmdScan(CmdContext& cx) {
     if (budget <= 0 || visited >= a.count) break;
   }
   uint64_t next = shard >= shards ? 0 : (tcur << bits) | static_cast<uint64_t>(shard);
+  if (next == 0 && cold) next = uint64_t{1} << 63;  // memory done: disk from its start
   cx.rb().Array(2);
   cx.rb().Bulk(std::to_string(next));
   cx.rb().BulkArray(keys);
@@ -102,6 +117,18 @@ uint64_t NextRandom() {
 // (bounded, so a db full of expired keys cannot stall the loop).
 void CmdRandomKey(CmdContext& cx) {
   int shards = cx.shards().size();
+  if (cold::Any(cx)) {
+    // Memory or disk in proportion to their key counts (with persistence on,
+    // disk has every key).
+    uint64_t resident = 0;
+    for (int i = 0; i < shards; ++i) resident += ShardDb(cx, i).size();
+    uint64_t disk = static_cast<uint64_t>(std::max<int64_t>(0, TheStore()->key_count(cx.db_index())));
+    bool tracking = cx.shards().shard(0)->store().tracking();
+    if (tracking || resident == 0 || NextRandom() % (resident + disk) >= resident) {
+      cold::RandomKey(cx);
+      return;
+    }
+  }
   for (int attempt = 0; attempt < 100; ++attempt) {
     uint64_t total = 0;
     for (int i = 0; i < shards; ++i) total += ShardDb(cx, i).size();

@@ -11,6 +11,7 @@
 #include "commands/scan_args.h"
 #include "commands/hash_object.h"
 #include "commands/set_object.h"
+#include "commands/member_codec.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -346,20 +347,20 @@ void RegisterHashFamily(CommandRegistry& reg) {
                                               hash_obj::Encoding, hash_obj::Dump, hash_obj::Restore,
                                               hash_obj::Length});
   const char* cat = "hash";
-  reg.Add({"hset", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHSet, cat});
-  reg.Add({"hsetnx", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHSetNx, cat});
-  reg.Add({"hmset", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHMSet, cat});
+  reg.Add({"hset", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHSet, cat, member_codec::PairsFrom2});
+  reg.Add({"hsetnx", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHSetNx, cat, member_codec::At2});
+  reg.Add({"hmset", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHMSet, cat, member_codec::PairsFrom2});
   reg.Add({"hget", 3, kReadOnly | kFast, {1, 1, 1}, CmdHGet, cat});
   reg.Add({"hmget", -3, kReadOnly | kFast, {1, 1, 1}, CmdHMGet, cat});
-  reg.Add({"hdel", -3, kWrite | kFast, {1, 1, 1}, CmdHDel, cat});
+  reg.Add({"hdel", -3, kWrite | kFast, {1, 1, 1}, CmdHDel, cat, member_codec::AllFrom2});
   reg.Add({"hlen", 2, kReadOnly | kFast, {1, 1, 1}, CmdHLen, cat});
   reg.Add({"hstrlen", 3, kReadOnly | kFast, {1, 1, 1}, CmdHStrLen, cat});
   reg.Add({"hexists", 3, kReadOnly | kFast, {1, 1, 1}, CmdHExists, cat});
   reg.Add({"hkeys", 2, kReadOnly, {1, 1, 1}, CmdHKeys, cat});
   reg.Add({"hvals", 2, kReadOnly, {1, 1, 1}, CmdHVals, cat});
   reg.Add({"hgetall", 2, kReadOnly, {1, 1, 1}, CmdHGetAll, cat});
-  reg.Add({"hincrby", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHIncrBy, cat});
-  reg.Add({"hincrbyfloat", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHIncrByFloat, cat});
+  reg.Add({"hincrby", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHIncrBy, cat, member_codec::At2});
+  reg.Add({"hincrbyfloat", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdHIncrByFloat, cat, member_codec::At2});
   reg.Add({"hrandfield", -2, kReadOnly, {1, 1, 1}, CmdHRandField, cat});
   reg.Add({"hscan", -3, kReadOnly, {1, 1, 1}, CmdHScan, cat});
 }

@@ -119,7 +119,8 @@ void CmdPfCount(CmdContext& cx) {
     PfCountUnion(cx);
     return;
   }
-  Entry* e = cx.DbFor(cx.arg(1)).FindRead(cx.arg(1));
+  Db& db = cx.DbFor(cx.arg(1));
+  Entry* e = db.FindRead(cx.arg(1));
   if (!e) {
     cx.rb().Integer(0);
     return;
@@ -135,6 +136,7 @@ void CmdPfCount(CmdContext& cx) {
       return;
     }
     hll::StoreCard(h, card);
+    db.MarkChanged(cx.arg(1));  // a read that rewrites the value, as in Redis
   }
   cx.rb().Integer(static_cast<int64_t>(card));
 }

@@ -30,7 +30,9 @@
 #include "server/db_slice.h"
 #include "server/lazy_free.h"
 #include "server/lifecycle.h"
+#include "server/shard.h"
 #include "server/shard_set.h"
+#include "server/storage.h"
 
 namespace yotta {
 namespace {
@@ -254,18 +256,36 @@ void AppendMemory(std::string* out, CmdContext& cx) {
   }
 }
 
-// Nothing is saved or loaded by this process yet, so these are facts: no
-// load or background save is running, none has failed, none has happened.
-// rdb_last_save_time is the start time, which is what Redis reports before
-// its first save.
+// Redis's field names. Every acknowledged write is in RocksDB (whose WAL
+// plays the AOF's part): aof_enabled is 1 while persistence is on, and the
+// rdb_* fields describe checkpoints (SAVE/BGSAVE). Ours follow.
 void AppendPersistence(std::string* out) {
+  SaveState s = GetSaveState();
+  int64_t last = s.last_save_s ? s.last_save_s : GetProcessInfo().start_ms / 1000;
+  std::string err = TheStore() ? TheStore()->error() : "";
+  const char* mode[] = {"no", "everysec", "always"};
+  int p = static_cast<int>(CurrentPersistence());
   AppendF(out,
-          "loading:0\r\nasync_loading:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n",
-          static_cast<long long>(GetProcessInfo().start_ms / 1000));
-  AppendF(
-      out,
-      "rdb_last_bgsave_status:ok\r\nrdb_saves:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n"
-      "aof_rewrite_scheduled:0\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n");
+          "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:%lld\r\n"
+          "rdb_bgsave_in_progress:%d\r\nrdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n",
+          static_cast<long long>(s.changes_since_save), s.in_progress ? 1 : 0, static_cast<long long>(last),
+          s.last_ok ? "ok" : "err");
+  AppendF(out,
+          "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
+          "aof_last_bgrewrite_status:ok\r\naof_last_write_status:%s\r\n",
+          p != 0 ? 1 : 0, err.empty() ? "ok" : "err");
+  AppendF(out, "persistence:%s\r\ntiering:%s\r\nstorage_error:%s\r\nlast_checkpoint_dir:%s\r\n", mode[p],
+          TieringOn() ? "yes" : "no", err.c_str(), s.last_dir.c_str());
+  uint64_t reads = 0, hits = 0;
+  if (ShardSet* set = ShardSet::Global()) {
+    for (int i = 0; i < set->size(); ++i) {
+      reads += set->shard(i)->store().reads();
+      hits += set->shard(i)->store().read_hits();
+    }
+  }
+  AppendF(out, "storage_reads:%llu\r\nstorage_read_hits:%llu\r\n", static_cast<unsigned long long>(reads),
+          static_cast<unsigned long long>(hits));
+  if (TheStore()) out->append(TheStore()->Stats());
 }
 
 void AppendStats(std::string* out, ShardSet* set) {
@@ -343,6 +363,14 @@ void AppendKeyspace(std::string* out, CmdContext& cx) {
       Db& d = set.shard(i)->slice().db(db);
       keys += d.size();
       expires += d.volatile_count();
+    }
+    // Keys on disk only count too (RocksDB's count as of its last write;
+    // with persistence on it holds every key, with tiering only the cold ones).
+    bool cold = false;
+    for (int i = 0; i < set.size(); ++i) cold |= set.shard(i)->store().cold_possible(db);
+    if (cold) {
+      auto disk = static_cast<uint64_t>(std::max<int64_t>(0, TheStore()->key_count(db)));
+      keys = set.shard(0)->store().tracking() ? std::max(keys, disk) : keys + disk;
     }
     if (keys == 0) continue;
     AppendF(out, "db%d:keys=%llu,expires=%llu,avg_ttl=0\r\n", db,

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/str_util.h"
+#include "commands/cold_keyspace.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/config.h"
@@ -39,6 +40,10 @@ void ReplyHelp(CmdContext& cx, std::initializer_list<const char*> lines) {
 // ---- keyspace-wide (kGlobal: every shard is held while these run) ----
 
 void CmdDbSize(CmdContext& cx) {
+  if (cold::Any(cx)) {
+    cold::DbSize(cx);
+    return;
+  }
   int64_t n = 0;
   for (int i = 0; i < cx.shards().size(); ++i) {
     n += static_cast<int64_t>(cx.shards().shard(i)->slice().db(cx.db_index()).size());
@@ -72,12 +77,27 @@ void FlushDb(Shard* shard, Db& db, bool async) {
   });
 }
 
+// The storage side of FLUSHDB/FLUSHALL/SWAPDB: changes made before the
+// command reach RocksDB before its one op (a range delete, a db-map swap),
+// and changes after it come after.
+void SubmitGlobalOp(CmdContext& cx, storage::Op op, std::function<void(ShardStore&)> per_shard) {
+  std::vector<ShardStore*> stores;
+  for (int i = 0; i < cx.shards().size(); ++i) stores.push_back(&cx.shards().shard(i)->store());
+  ShardStore::FlushTogether(stores);
+  for (ShardStore* s : stores) per_shard(*s);
+  stores[0]->AddOp(std::move(op));
+  ShardStore::FlushTogether(stores);
+}
+
 void CmdFlushDb(CmdContext& cx) {
   bool async;
   if (!ParseFlushMode(cx, &async)) return;
+  int db = cx.db_index();
+  SubmitGlobalOp(cx, storage::Op{.kind = storage::Op::kFlushDb, .db = static_cast<uint8_t>(db)},
+                 [db](ShardStore& s) { s.set_cold_possible(db, false); });
   for (int i = 0; i < cx.shards().size(); ++i) {
     Shard* shard = cx.shards().shard(i);
-    FlushDb(shard, shard->slice().db(cx.db_index()), async);
+    FlushDb(shard, shard->slice().db(db), async);
   }
   cx.rb().Ok();
 }
@@ -85,6 +105,9 @@ void CmdFlushDb(CmdContext& cx) {
 void CmdFlushAll(CmdContext& cx) {
   bool async;
   if (!ParseFlushMode(cx, &async)) return;
+  SubmitGlobalOp(cx, storage::Op{.kind = storage::Op::kFlushAll}, [](ShardStore& s) {
+    for (int d = 0; d < s.num_dbs(); ++d) s.set_cold_possible(d, false);
+  });
   for (int i = 0; i < cx.shards().size(); ++i) {
     Shard* shard = cx.shards().shard(i);
     for (int d = 0; d < shard->slice().num_dbs(); ++d) FlushDb(shard, shard->slice().db(d), async);
@@ -115,6 +138,10 @@ void CmdSwapDb(CmdContext& cx) {
     return;
   }
   if (a != b) {
+    SubmitGlobalOp(cx,
+                   storage::Op{.kind = storage::Op::kSwapDb, .db = static_cast<uint8_t>(a),
+                               .db2 = static_cast<uint8_t>(b)},
+                   [a, b](ShardStore& s) { s.OnSwapDb(a, b); });
     for (int i = 0; i < cx.shards().size(); ++i) cx.shards().shard(i)->slice().SwapDb(a, b);
   }
   cx.rb().Ok();

@@ -8,6 +8,7 @@
 
 #include "commands/scan_args.h"
 #include "commands/set_object.h"
+#include "commands/member_codec.h"
 #include "server/command_context.h"
 #include "server/command_registry.h"
 #include "server/errors.h"
@@ -294,8 +295,8 @@ void RegisterSetFamily(CommandRegistry& reg) {
                                              set_obj::Encoding, set_obj::Dump, set_obj::Restore,
                                              set_obj::Length});
   const char* cat = "set";
-  reg.Add({"sadd", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdSAdd, cat});
-  reg.Add({"srem", -3, kWrite | kFast, {1, 1, 1}, CmdSRem, cat});
+  reg.Add({"sadd", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdSAdd, cat, member_codec::AllFrom2});
+  reg.Add({"srem", -3, kWrite | kFast, {1, 1, 1}, CmdSRem, cat, member_codec::AllFrom2});
   reg.Add({"smembers", 2, kReadOnly, {1, 1, 1}, CmdSMembers, cat});
   reg.Add({"sismember", 3, kReadOnly | kFast, {1, 1, 1}, CmdSIsMember, cat});
   reg.Add({"smismember", -3, kReadOnly | kFast, {1, 1, 1}, CmdSMIsMember, cat});

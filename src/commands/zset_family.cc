@@ -9,6 +9,7 @@
 #include "base/str_util.h"
 #include "commands/scan_args.h"
 #include "commands/zset_common.h"
+#include "commands/member_codec.h"
 #include "server/command_registry.h"
 #include "server/config.h"
 #include "server/errors.h"
@@ -297,9 +298,9 @@ void CmdZRandMember(CmdContext& cx) {
 void RegisterZSetFamily(CommandRegistry& reg) {
   RegisterOps();
   const char* cat = "sortedset";
-  reg.Add({"zadd", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdZAdd, cat});
-  reg.Add({"zincrby", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdZIncrBy, cat});
-  reg.Add({"zrem", -3, kWrite | kFast, {1, 1, 1}, CmdZRem, cat});
+  reg.Add({"zadd", -4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdZAdd, cat, member_codec::ZAddMembers});
+  reg.Add({"zincrby", 4, kWrite | kDenyOom | kFast, {1, 1, 1}, CmdZIncrBy, cat, member_codec::At3});
+  reg.Add({"zrem", -3, kWrite | kFast, {1, 1, 1}, CmdZRem, cat, member_codec::AllFrom2});
   reg.Add({"zcard", 2, kReadOnly | kFast, {1, 1, 1}, CmdZCard, cat});
   reg.Add({"zscore", 3, kReadOnly | kFast, {1, 1, 1}, CmdZScore, cat});
   reg.Add({"zmscore", -3, kReadOnly | kFast, {1, 1, 1}, CmdZMScore, cat});

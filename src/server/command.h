@@ -75,6 +75,10 @@ struct CommandSpec {
   KeySpec keys;
   Handler handler = nullptr;
   std::string category;  // ACL category of the family: "string", "keyspace", ...
+  // Write commands on collections: the arguments naming the only elements
+  // the command may change (false: it may change any). The storage tier
+  // then writes just those elements of a big collection.
+  KeySpec::FindFn members = nullptr;
 
   // Filled in by the registry.
   uint32_t id = 0;

@@ -19,7 +19,8 @@ void RegisterSetFamily(CommandRegistry& reg);         // SADD SREM SPOP SMOVE SS
 void RegisterListFamily(CommandRegistry& reg);        // LPUSH LPOP LRANGE LMOVE LMPOP BLPOP BLMOVE ...
 void RegisterZSetFamily(CommandRegistry& reg);       // ZADD ZRANGE ZUNIONSTORE ZPOPMIN BZPOPMIN ZSCAN ...
 void RegisterGeoFamily(CommandRegistry& reg);         // GEOADD GEOPOS GEODIST GEOHASH GEOSEARCH GEORADIUS ...
-void RegisterJsonFamily(CommandRegistry& reg);        // JSON.SET JSON.GET JSON.MGET JSON.ARRAPPEND ... (RedisJSON 2.x)
+void RegisterJsonFamily(CommandRegistry& reg);
+void RegisterPersistenceFamily(CommandRegistry& reg);  // SAVE BGSAVE LASTSAVE (RocksDB checkpoints)        // JSON.SET JSON.GET JSON.MGET JSON.ARRAPPEND ... (RedisJSON 2.x)
 
 inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterConnectionFamily(reg);
@@ -35,6 +36,7 @@ inline void RegisterAllFamilies(CommandRegistry& reg) {
   RegisterZSetFamily(reg);
   RegisterGeoFamily(reg);
   RegisterJsonFamily(reg);
+  RegisterPersistenceFamily(reg);
 }
 
 }  // namespace yotta

@@ -220,14 +220,16 @@ Config::Config() {
   num("busy-poll-us", &busy_poll_us, true, 0, 1000000);
   str("bind", "127.0.0.1 -::1", false);
   str("requirepass", "", true);
-  str("dir", "./data", true);
+  // The storage tier opens its RocksDB there at startup; it cannot move.
+  str("dir", "./data", false);
   str("dbfilename", "dump.rdb", true);
   str("logfile", "", false);
   str("pidfile", "", false);
   str("save", "", true);
   str("notify-keyspace-events", "", true);
-  enm("persistence", {"no", "everysec", "always"}, 1, true);
-  boolean("tiering", "no", true);
+  enm("persistence", {"no", "everysec", "always"}, 1, true, &persistence);
+  boolean("tiering", "no", true, &tiering);
+  boolean("storage-fault-injection", "no", false, &storage_fault_injection);
   boolean("appendonly", "no", true);
   enm("appendfsync", {"always", "everysec", "no"}, 1, true);
   boolean("protected-mode", "yes", true);

@@ -88,6 +88,9 @@ class Config {
   std::atomic<int64_t> hll_sparse_max_bytes{3000};
   std::atomic<int64_t> pin_threads{1};
   std::atomic<int64_t> busy_poll_us{20};
+  std::atomic<int64_t> persistence{1};  // storage::Persistence: 0 no, 1 everysec, 2 always
+  std::atomic<int64_t> tiering{0};
+  std::atomic<int64_t> storage_fault_injection{0};
 
   struct Param;
 

@@ -16,11 +16,21 @@
 #include "server/reply_builder.h"
 #include "server/shard.h"
 #include "server/shard_set.h"
+#include "server/storage.h"
 #include "server/transaction.h"
 #include "server/watch.h"
 
 namespace yotta {
 namespace {
+// True iff a key of the command is on disk only (the command must wait).
+bool HasColdKey(ShardStore& store, const CommandSpec* spec, std::span<const std::string_view> args,
+                const std::vector<int>& idx, int db) {
+  for (int i : idx) {
+    if (store.NeedsLoad(db, args[i])) return true;
+  }
+  return false;
+}
+
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kShrinkAbove = 1 << 20;
 // Backpressure: stop reading a client whose unsent replies exceed this, so
@@ -69,6 +79,8 @@ struct Connection::OwnedCmd {
 
 struct Connection::HopBatch {
   Connection* conn;
+  Shard* home;
+  uint64_t need_seq = 0;  // the owner's RequiredSeq after the batch
   // A deque: OwnedCmd's views point into its own `blob`, which a vector's
   // reallocation would move (short blobs live inside the std::string).
   std::deque<OwnedCmd> cmds;
@@ -81,6 +93,7 @@ Connection::Connection(Shard* home) : home_(home), info_(std::make_shared<Client
   info_->created_ms = NowMs();
   info_->last_interaction_ms = info_->created_ms;
   pending_hops_.resize(ShardSet::Global()->size(), nullptr);
+  need_.resize(ShardSet::Global()->size(), 0);
   authenticated_ = Config::Get().has_requirepass.load() == 0;
   info_->authenticated = authenticated_;
 }
@@ -264,6 +277,16 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
     ReplyError(kErrNoAuth);
     return;
   }
+  // MISCONF: while the storage cannot write, write commands (and PING, as
+  // in Redis) are refused at once, also inside MULTI (EXECABORT later).
+  if (TheStore() && TheStore()->has_error() && ((spec->flags & kWrite) || spec->name == "ping")) {
+    std::string misconf = MisconfError();
+    if (!misconf.empty()) {
+      if (multi_) MarkMultiError();
+      ReplyError(misconf);
+      return;
+    }
+  }
   // Redis 7 feeds neither admin commands nor ones flagged skip_monitor.
   if (MonitorActive() && !(spec->flags & (kSkipMonitor | kAdmin))) MonitorFeed(*info_, db_, args);
   if (multi_ && QueueIfMulti(spec, args)) return;
@@ -298,7 +321,10 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
     StartTxn(std::move(shards), spec, args);
     return;
   }
-  if (target == home_->index() && home_->CanRunInline()) {
+  // A key that must come from disk first goes the hop way even when local:
+  // the hop runner waits for the load on the owner's thread (RunHop).
+  if (target == home_->index() && home_->CanRunInline() &&
+      (!home_->store().cold_possible(db_) || !HasColdKey(home_->store(), spec, args, key_idx_, db_))) {
     RunInline(spec, args);
   } else {
     AddToHop(target, spec, args);
@@ -314,6 +340,7 @@ void Connection::RunInline(const CommandSpec* spec, std::span<const std::string_
   suppress_current_ = false;
   ReplyBuilder rb(target, resp_);
   ExecuteCommand(spec, args, &rb, db_, this, info_.get());
+  NoteDurableNeed(home_->index(), home_->store().RequiredSeq());
   // Redis decides at reply time: a command that turned replies back on
   // (CLIENT REPLY ON, RESET) is answered even though they were off before.
   if (suppress && !skipped && reply_mode_ == 0) suppress = false;
@@ -328,7 +355,7 @@ void Connection::RunInline(const CommandSpec* spec, std::span<const std::string_
 void Connection::AddToHop(int shard, const CommandSpec* spec, std::span<const std::string_view> args) {
   Slot* slot = NewSlot(TakeSuppress());
   HopBatch*& b = pending_hops_[shard];
-  if (!b) b = new HopBatch{this, {}};
+  if (!b) b = new HopBatch{this, home_};
   b->cmds.emplace_back(spec, args, db_, resp_, slot);
 }
 
@@ -340,19 +367,37 @@ void Connection::SendHops() {
     pending_hops_[s] = nullptr;
     ++inflight_;
     home_->stats().hops_sent.Add();
-    Shard* home = home_;
-    set->shard(static_cast<int>(s))->PostData([b, home] {
-      for (OwnedCmd& c : b->cmds) {
-        ReplyBuilder rb(&c.slot->reply, c.resp);
-        ExecuteCommand(c.spec, c.args, &rb, c.db, nullptr, nullptr);
-      }
-      home->PostControl([b] {
-        Connection* conn = b->conn;
-        delete b;
-        conn->OnHopDone();
-      });
-    });
+    Shard* owner = set->shard(static_cast<int>(s));
+    owner->PostData([b, owner] { RunHop(b, 0, owner); });
   }
+}
+
+// On the owner's thread: runs the batch from `from`; a command with keys on
+// disk waits for their load, and the rest of the batch with it.
+void Connection::RunHop(HopBatch* b, size_t from, Shard* owner) {
+  thread_local std::vector<int> idx;
+  for (size_t i = from; i < b->cmds.size(); ++i) {
+    OwnedCmd& c = b->cmds[i];
+    if (owner->store().cold_possible(c.db)) {
+      idx.clear();
+      if (c.spec->KeyIndexes(c.args, &idx) && HasColdKey(owner->store(), c.spec, c.args, idx, c.db)) {
+        std::vector<std::string_view> keys;
+        for (int k : idx) keys.push_back(c.args[k]);
+        owner->store().Load(c.db, keys, [b, i, owner] { RunHop(b, i, owner); });
+        return;
+      }
+    }
+    ReplyBuilder rb(&c.slot->reply, c.resp);
+    ExecuteCommand(c.spec, c.args, &rb, c.db, nullptr, nullptr);
+  }
+  b->need_seq = owner->store().RequiredSeq();
+  int s = owner->index();
+  b->home->PostControl([b, s] {
+    Connection* conn = b->conn;
+    conn->NoteDurableNeed(s, b->need_seq);
+    delete b;
+    conn->OnHopDone();
+  });
 }
 
 void Connection::StartTxn(std::vector<int> shards, const CommandSpec* spec,
@@ -362,17 +407,79 @@ void Connection::StartTxn(std::vector<int> shards, const CommandSpec* spec,
   auto cmd = std::make_shared<OwnedCmd>(spec, args, db_, resp_, slot);
   ++inflight_;
   waiting_ = true;
+  ScheduleTxn(std::move(shards), std::move(cmd));
+}
+
+// Runs the command with its shards held. If a key is on disk only, the body
+// does nothing; the keys are loaded and the transaction runs again.
+void Connection::ScheduleTxn(std::vector<int> shards, std::shared_ptr<OwnedCmd> cmd) {
   home_->stats().txns_coordinated.Add();
+  auto cold = std::make_shared<ColdKeys>();
   auto* txn = new Txn(
-      std::move(shards), home_,
-      [this, cmd] {
+      shards, home_,
+      [this, cmd, cold, shards] {
+        FindColdKeys(cmd->spec, cmd->args, cmd->db, cold.get());
+        if (!cold->empty()) return;
         ReplyBuilder rb(&cmd->slot->reply, cmd->resp);
         suppress_current_ = false;
         ExecuteCommand(cmd->spec, cmd->args, &rb, cmd->db, closed_ ? nullptr : this, info_.get());
         if (suppress_current_) cmd->slot->suppress = true;
+        FinishTxnWrites(shards);
       },
-      [this] { OnHopDone(); });
+      [this, cmd, cold, shards] {
+        if (cold->empty() || closed_) {
+          OnHopDone();
+          return;
+        }
+        LoadCold(cold, cmd, [this, cmd, shards] {
+          if (closed_) {
+            OnHopDone();
+            return;
+          }
+          ScheduleTxn(shards, cmd);
+        });
+      });
   ShardSet::Global()->Schedule(txn);
+}
+
+void Connection::FinishTxnWrites(const std::vector<int>& shards) {
+  ShardSet* set = ShardSet::Global();
+  thread_local std::vector<ShardStore*> stores;
+  stores.clear();
+  for (int s : shards) stores.push_back(&set->shard(s)->store());
+  ShardStore::FlushTogether(stores);
+  for (int s : shards) NoteDurableNeed(s, set->shard(s)->store().RequiredSeq());
+}
+
+void Connection::FindColdKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db,
+                              ColdKeys* out) {
+  if (!spec->keys.has_keys() || (spec->flags & kConnection)) return;
+  thread_local std::vector<int> idx;
+  idx.clear();
+  if (!spec->KeyIndexes(args, &idx)) return;
+  ShardSet* set = ShardSet::Global();
+  for (int i : idx) {
+    int s = set->ShardOf(args[i]);
+    if (set->shard(s)->store().NeedsLoad(db, args[i])) out->push_back({s, db, args[i]});
+  }
+}
+
+void Connection::LoadCold(std::shared_ptr<ColdKeys> keys, std::shared_ptr<void> keep, std::function<void()> then) {
+  ShardSet* set = ShardSet::Global();
+  auto remaining = std::make_shared<int>(static_cast<int>(keys->size()));
+  auto then_ptr = std::make_shared<std::function<void()>>(std::move(then));
+  Shard* home = home_;
+  for (const ColdKey& k : *keys) {
+    Shard* owner = set->shard(k.shard);
+    owner->PostData([owner, home, k, keys, keep, remaining, then_ptr] {
+      std::string_view key = k.key;
+      owner->store().Load(k.db, std::span<const std::string_view>(&key, 1), [home, keys, keep, remaining, then_ptr] {
+        home->PostControl([remaining, then_ptr] {
+          if (--*remaining == 0) (*then_ptr)();
+        });
+      });
+    });
+  }
 }
 
 void Connection::OnHopDone() {
@@ -394,9 +501,23 @@ void Connection::FlushSlots() {
   slots_.clear();
 }
 
+bool Connection::Durable() const {
+  storage::Store* store = TheStore();
+  for (size_t s = 0; s < need_.size(); ++s) {
+    if (need_[s] > store->durable_seq(static_cast<int>(s))) return false;
+  }
+  return true;
+}
+
 void Connection::Flush() {
   if (closed_) return;
-  if (!write_in_flight_ && !out_.empty()) {
+  bool hold = false;
+  if (!out_.empty() && CurrentPersistence() == storage::Persistence::kAlways && !Durable()) {
+    // Persistence always: these replies acknowledge writes not yet fsynced.
+    hold = true;
+    home_->AddDurableWaiter(id());
+  }
+  if (!hold && !write_in_flight_ && !out_.empty()) {
     uv_buf_t b = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
     int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1);
     size_t written = n > 0 ? static_cast<size_t>(n) : 0;

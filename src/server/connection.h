@@ -89,6 +89,32 @@ class Connection {
   bool CanPark() const { return !in_exec_; }
   // Writes raw RESP to the client now (MONITOR feed, pushes); home thread.
   void WriteRaw(std::string_view s);
+  // Writes what is pending: at once, or under persistence always once every
+  // write the replies depend on is durable (the shard calls it again on
+  // storage progress). Home thread.
+  void Flush();
+
+  // Keys that must be loaded from storage before a command may run
+  // (server/shard_store.h): (shard, db, key) with views into the command.
+  struct ColdKey {
+    int shard;
+    int db;
+    std::string_view key;
+  };
+  using ColdKeys = std::vector<ColdKey>;
+  // Appends the command's cold keys; call with their shards held.
+  static void FindColdKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db,
+                           ColdKeys* out);
+  // Loads `keys` on their shards, then runs `then` on the home thread
+  // (`keep` holds what the views point into).
+  void LoadCold(std::shared_ptr<ColdKeys> keys, std::shared_ptr<void> keep, std::function<void()> then);
+  // Under persistence always: replies wait for shard `s` to reach `seq`.
+  void NoteDurableNeed(int s, uint64_t seq) {
+    if (seq > need_[s]) need_[s] = seq;
+  }
+  // After a transaction body: submits the held shards' changes as one
+  // batch and records the seqs replies must wait for.
+  void FinishTxnWrites(const std::vector<int>& shards);
 
  private:
   struct Slot {
@@ -106,6 +132,8 @@ class Connection {
     std::vector<Cmd> cmds;
     bool dirty = false;  // a command was rejected while queueing: EXECABORT
   };
+  struct ExecState;
+  void RunExecTxn(std::shared_ptr<ExecState> st);
 
   explicit Connection(Shard* home);
   ~Connection();
@@ -119,6 +147,9 @@ class Connection {
   void RunInline(const CommandSpec* spec, std::span<const std::string_view> args);
   void AddToHop(int shard, const CommandSpec* spec, std::span<const std::string_view> args);
   void StartTxn(std::vector<int> shards, const CommandSpec* spec, std::span<const std::string_view> args);
+  void ScheduleTxn(std::vector<int> shards, std::shared_ptr<OwnedCmd> cmd);
+  static void RunHop(HopBatch* b, size_t from, Shard* owner);
+  bool Durable() const;
   void SendHops();
   void OnHopDone();
   void FlushSlots();
@@ -131,7 +162,6 @@ class Connection {
   // Appends an ordered reply slot (stable: slots_ is a deque).
   Slot* NewSlot(bool suppress);
   std::string* ReplyTarget(bool* suppress);
-  void Flush();
   void MaybeDelete();
   bool TakeSuppress();
 
@@ -174,6 +204,7 @@ class Connection {
   std::unique_ptr<MultiQueue> multi_;
   std::shared_ptr<WatchSet> watch_;
   bool in_exec_ = false;
+  std::vector<uint64_t> need_;  // per shard: the seq replies wait for (always)
 };
 
 }  // namespace yotta

@@ -61,6 +61,15 @@ void Connection::Unwatch() {
   watch_.reset();
 }
 
+struct Connection::ExecState {
+  std::shared_ptr<MultiQueue> q;
+  std::vector<int> shards;
+  std::function<void(std::string*)> body;
+  Completion done;
+  std::string reply;
+  std::shared_ptr<ColdKeys> cold;
+};
+
 void Connection::ExecMulti(ReplyBuilder& rb) {
   std::shared_ptr<MultiQueue> q(std::move(multi_));
   bool watch_failed = watch_ && watch_->dirty.load();
@@ -106,13 +115,54 @@ void Connection::ExecMulti(ReplyBuilder& rb) {
     return;
   }
   SendHops();  // commands pipelined before EXEC reach their shards first
-  auto reply = std::make_shared<std::string>();
-  Completion done = Park();
+  auto st = std::make_shared<ExecState>();
+  st->q = q;
+  st->shards = std::move(shards);
+  st->body = body;
+  st->done = Park();
+  RunExecTxn(std::move(st));
+}
+
+// The queue runs with its shards held; if a key is on disk only, nothing
+// runs: the keys are loaded and the transaction is scheduled again.
+void Connection::RunExecTxn(std::shared_ptr<ExecState> st) {
   home_->stats().txns_coordinated.Add();
+  st->cold = std::make_shared<ColdKeys>();
   auto* txn = new Txn(
-      std::move(shards), home_, [body, reply] { body(reply.get()); },
-      [done, reply] { done(std::move(*reply)); });
-  set->Schedule(txn);
+      st->shards, home_,
+      [this, st] {
+        for (const MultiQueue::Cmd& c : st->q->cmds) {
+          std::vector<std::string_view> views(c.args.begin(), c.args.end());
+          FindColdKeys(c.spec, views, db_, st->cold.get());
+        }
+        if (!st->cold->empty()) return;
+        std::vector<std::string_view> keys;
+        std::vector<int> idx;
+        for (const MultiQueue::Cmd& c : st->q->cmds) {
+          std::vector<std::string_view> views(c.args.begin(), c.args.end());
+          idx.clear();
+          if (c.spec->keys.has_keys() && c.spec->KeyIndexes(views, &idx)) {
+            for (int i : idx) keys.push_back(views[i]);  // views of c.args: alive with q
+          }
+        }
+        EvictionGuard guard(std::move(keys));
+        st->body(&st->reply);
+        FinishTxnWrites(st->shards);
+      },
+      [this, st] {
+        if (st->cold->empty() || closed_) {
+          st->done(std::move(st->reply));
+          return;
+        }
+        LoadCold(st->cold, st->q, [this, st] {
+          if (closed_) {
+            st->done(std::move(st->reply));
+            return;
+          }
+          RunExecTxn(st);
+        });
+      });
+  ShardSet::Global()->Schedule(txn);
 }
 
 }  // namespace yotta

@@ -12,6 +12,7 @@
 #include "base/str_util.h"
 #include "server/config.h"
 #include "server/lazy_free.h"
+#include "server/shard_store.h"
 
 namespace yotta {
 namespace {
@@ -155,6 +156,10 @@ void Db::Expire(Entry** link) {
   DeleteLink(link);
 }
 
+void Db::Changed(std::string_view key) {
+  if (ShardStore* s = slice_->store()) s->Mark(index_, key);
+}
+
 void Db::Insert(Entry* e) {
   e->set_lru(NewAccessField());
   Attach(e);
@@ -166,6 +171,7 @@ Db::~Db() {
 }
 
 void Db::Attach(Entry* e) {
+  Changed(e->key());
   CountVolatile(e, 1);
   table_.Insert(e, Hash64(e->key()));
   if (waiters_) SignalKeyReady(*this, e);
@@ -173,6 +179,7 @@ void Db::Attach(Entry* e) {
 
 void Db::Replace(Entry** link, Entry* e, bool free_old) {
   Entry* old = *link;
+  Changed(e->key());
   if (old == e) return;
   CountVolatile(old, -1);
   CountVolatile(e, 1);
@@ -187,6 +194,7 @@ Entry* Db::GrowString(Entry** link, size_t len) {
   // changes; Replace would touch the released original.
   Entry* e = EntryAlloc::ReserveString(*link, len, slice_->bytes_counter());
   *link = e;
+  Changed(e->key());
   return e;
 }
 
@@ -208,7 +216,10 @@ bool Db::OverwriteInPlace(Entry* e, std::string_view val, int64_t expire_ms) {
 void Db::SetString(std::string_view key, std::string_view val, int64_t expire_ms, bool keep_ttl) {
   Entry** link = FindLink(key);
   if (link && keep_ttl) expire_ms = (*link)->expire_ms();
-  if (link && OverwriteInPlace(*link, val, expire_ms)) return;
+  if (link && OverwriteInPlace(*link, val, expire_ms)) {
+    Changed(key);
+    return;
+  }
   Entry* e = EntryAlloc::NewString(key, val, expire_ms, slice_->bytes_counter());
   if (link) {
     Replace(link, e);
@@ -225,6 +236,7 @@ bool Db::Delete(std::string_view key, bool lazy) {
 }
 
 Entry* Db::Detach(Entry** link) {
+  Changed((*link)->key());
   Entry* e = table_.Unlink(link);
   CountVolatile(e, -1);
   table_.MaybeShrink();
@@ -232,6 +244,7 @@ Entry* Db::Detach(Entry** link) {
 }
 
 void Db::DeleteLink(Entry** link, bool lazy) {
+  Changed((*link)->key());
   Entry* e = table_.Unlink(link);
   CountVolatile(e, -1);
   const ObjectOps* ops = e->is_object() ? &GetObjectOps(e->type()) : nullptr;
@@ -261,6 +274,7 @@ void Db::ClearAsync(std::function<void(int64_t delta)> freed) {
 
 Entry* Db::SetExpire(Entry** link, int64_t ms) {
   Entry* old = *link;
+  if (ShardStore* s = slice_->store()) s->MarkMeta(index_, old->key());
   CountVolatile(old, -1);
   Entry* next = old->next();
   Entry* e = EntryAlloc::WithExpire(old, ms, slice_->bytes_counter());
@@ -280,6 +294,7 @@ int Db::ExpireSweep(int max_buckets, int64_t now_ms) {
   table_.Sweep(&sweep_cursor_, max_buckets, [&](Entry** link) {
     Entry* e = *link;
     if (e->has_expire() && e->expire_ms() <= now_ms) {
+      Changed(e->key());
       Entry* gone = table_.Unlink(link);
       CountVolatile(gone, -1);
       EntryAlloc::Free(gone, slice_->bytes_counter());
@@ -317,15 +332,41 @@ void Db::SampleForEviction(bool volatile_only, int n, uint64_t* rng, std::vector
   });
 }
 
-void Db::Evict(Entry* e) {
+bool Db::Evict(Entry* e) {
+  ShardStore* store = slice_->store();
+  if (store && store->handles_eviction()) return store->Evict(*this, e);
   Entry** link = table_.FindLink(e->key(), Hash64(e->key()));
   YCHECK(link && *link == e);
   slice_->stats().evicted_keys.Add();
   DeleteLink(link);
+  return true;
+}
+
+void Db::InsertLoaded(Entry* e) {
+  e->set_lru(NewAccessField());
+  CountVolatile(e, 1);
+  table_.Insert(e, Hash64(e->key()));
+  if (waiters_) SignalKeyReady(*this, e);
+}
+
+void Db::Drop(Entry* e) {
+  Entry** link = table_.FindLink(e->key(), Hash64(e->key()));
+  YCHECK(link && *link == e);
+  table_.Unlink(link);
+  CountVolatile(e, -1);
+  slice_->stats().evicted_keys.Add();
+  EntryAlloc::Free(e, slice_->bytes_counter());
+  table_.MaybeShrink();
 }
 
 DbSlice::DbSlice(int num_dbs, ShardStats* stats) : stats_(stats) {
-  for (int i = 0; i < num_dbs; ++i) dbs_.push_back(std::make_unique<Db>(this));
+  for (int i = 0; i < num_dbs; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
+}
+
+void DbSlice::SwapDb(int a, int b) {
+  dbs_[a].swap(dbs_[b]);
+  dbs_[a]->index_ = a;
+  dbs_[b]->index_ = b;
 }
 
 int64_t DbSlice::used_bytes() const {
@@ -361,7 +402,7 @@ int DbSlice::ActiveExpire(int64_t budget_us) {
   return expired;
 }
 
-EvictStatus DbSlice::FreeMemory(int64_t limit_bytes) {
+EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep) {
   if (used_bytes() <= limit_bytes) return EvictStatus::kOk;
   EvictionPolicy policy = Policy();
   if (policy == EvictionPolicy::kNoEviction) return EvictStatus::kFail;
@@ -382,6 +423,7 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes) {
       cand.clear();
       db->SampleForEviction(volatile_only, samples, &rng_, &cand);
       for (Entry* e : cand) {
+        if (!keep.empty() && std::find(keep.begin(), keep.end(), e->key()) != keep.end()) continue;
         int64_t score = EvictScore(policy, e);
         if (!best || score > best_score) {
           best = e;
@@ -391,7 +433,7 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes) {
       }
     }
     if (!any) return EvictStatus::kFail;
-    if (best) best_db->Evict(best);
+    if (best) best_db->Evict(best);  // a pending one stays; the next round samples again
     if (MonotonicUs() - start > kEvictBudgetUs) {
       return used_bytes() <= limit_bytes ? EvictStatus::kOk : EvictStatus::kRunning;
     }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +40,7 @@ namespace yotta {
 
 class DbSlice;
 class Db;
+class ShardStore;
 
 // Clients blocked on keys of one db (server/blocking.cc owns the type).
 struct KeyWaiters;
@@ -75,7 +77,8 @@ enum class EvictStatus {
 
 class Db {
  public:
-  explicit Db(DbSlice* slice) : slice_(slice) {}
+  friend class DbSlice;
+  Db(DbSlice* slice, int index) : slice_(slice), index_(index) {}
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -83,6 +86,8 @@ class Db {
   size_t size() const { return table_.size(); }
   size_t volatile_count() const { return volatile_; }
   DbSlice& slice() { return *slice_; }
+  // The db's number (SELECT); SWAPDB renumbers.
+  int index() const { return index_; }
 
   // The live entry for `key`, or nullptr (expired entries are deleted).
   // Touches the LRU clock.
@@ -150,12 +155,22 @@ class Db {
     return e->has_expire() && e->expire_ms() <= now_ms;
   }
 
+  // Records that the value of `key` changed in place outside a write
+  // command (PFCOUNT's cached count), for the storage tier.
+  void MarkChanged(std::string_view key) { Changed(key); }
+  // Storage: a key loaded from disk, inserted clean (not marked changed).
+  void InsertLoaded(Entry* e);
+  // Removes and frees an evicted entry without recording a change (its
+  // copy stays on disk).
+  void Drop(Entry* e);
+
   // Eviction: appends up to `n` candidate entries (only ones with an expiry
   // if volatile_only), with bounded work. Pointers are valid until the next
   // mutating call.
   void SampleForEviction(bool volatile_only, int n, uint64_t* rng, std::vector<Entry*>* out);
-  // Deletes a sampled entry and counts it as evicted.
-  void Evict(Entry* e);
+  // Evicts a sampled entry (deletes it, or with storage drops or moves it
+  // to disk) and counts it; false if it may not go now (a pending write).
+  bool Evict(Entry* e);
 
  private:
   bool OverwriteInPlace(Entry* e, std::string_view val, int64_t expire_ms);
@@ -163,8 +178,11 @@ class Db {
     if (e->has_expire()) volatile_ += delta;
   }
   void Expire(Entry** link);
+  // Records a change of `key` for the storage tier.
+  void Changed(std::string_view key);
 
   DbSlice* slice_;
+  int index_;
   KeyWaiters* waiters_ = nullptr;
   KeyWatchers* watchers_ = nullptr;
   KeyTable table_;
@@ -195,14 +213,20 @@ class DbSlice {
   // Evicts keys per maxmemory-policy until used_bytes() <= limit_bytes or
   // the eviction time budget is spent. kFail under noeviction, or when no
   // key qualifies (volatile-* with no key that has an expiry).
-  EvictStatus FreeMemory(int64_t limit_bytes);
-  void SwapDb(int a, int b) { dbs_[a].swap(dbs_[b]); }
+  // `keep`: keys that must stay in memory (the running command's, under
+  // tiering: it found them resident and must not see them leave).
+  EvictStatus FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep = {});
+  void SwapDb(int a, int b);
+  // The shard's storage side (nullptr in unit tests: no storage).
+  ShardStore* store() const { return store_; }
+  void set_store(ShardStore* s) { store_ = s; }
   void FlushAll();
 
  private:
   std::vector<std::unique_ptr<Db>> dbs_;
   int64_t bytes_ = 0;
   ShardStats* stats_;
+  ShardStore* store_ = nullptr;
   uint64_t rng_ = 0x2545F4914F6CDD1Dull;  // eviction sampling
   size_t expire_db_ = 0;                  // where ActiveExpire resumes
 };

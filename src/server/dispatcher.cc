@@ -17,6 +17,7 @@
 #include "server/errors.h"
 #include "server/shard.h"
 #include "server/shard_set.h"
+#include "server/storage.h"
 #include "server/slowlog.h"
 #include "server/watch.h"
 
@@ -52,6 +53,13 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
 }
 
 namespace {
+thread_local const std::vector<std::string_view>* tl_guard = nullptr;
+}  // namespace
+
+EvictionGuard::EvictionGuard(std::vector<std::string_view> keys) : keys_(std::move(keys)) { tl_guard = &keys_; }
+EvictionGuard::~EvictionGuard() { tl_guard = nullptr; }
+
+namespace {
 // maxmemory (DESIGN.md section 3): before a denyoom command, evict on every
 // shard its keys live on (the caller holds all of them) until each is under
 // its equal share. False iff one stays over it with nothing to evict (or
@@ -66,13 +74,39 @@ bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
   if (!spec->KeyIndexes(args, &idx)) return true;
   ShardSet* set = ShardSet::Global();
   int64_t share = maxmemory / set->size();
+  // Under tiering the command's own keys stay: they were checked resident
+  // (or loaded) for it, and evicting one now would hide its value.
+  thread_local std::vector<std::string_view> keep;
+  keep.clear();
+  if (TieringOn()) {
+    for (int i : idx) keep.push_back(args[i]);
+    if (tl_guard) keep.insert(keep.end(), tl_guard->begin(), tl_guard->end());
+  }
   for (int i : idx) {
     int s = set->ShardOf(args[i]);
     if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
     seen.push_back(s);
-    if (set->shard(s)->slice().FreeMemory(share) == EvictStatus::kFail) return false;
+    if (set->shard(s)->slice().FreeMemory(share, keep) == EvictStatus::kFail) return false;
   }
   return true;
+}
+
+// Objects change in place (HSET on an existing hash), so after a write
+// command its declared keys are recorded for the storage tier; Db's
+// primitives record the rest (deletes, renames, expiry).
+void MarkWrittenKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index) {
+  ShardSet* set = ShardSet::Global();
+  if (!spec->keys.has_keys() || !set->shard(0)->store().tracking()) return;
+  thread_local std::vector<int> idx;
+  idx.clear();
+  if (!spec->KeyIndexes(args, &idx)) return;
+  thread_local std::vector<int> members;
+  members.clear();
+  if (spec->members && idx.size() == 1 && spec->members(args, &members)) {
+    set->shard(set->ShardOf(args[idx[0]]))->store().MarkMembers(db_index, args[idx[0]], args, members);
+    return;
+  }
+  for (int i : idx) set->shard(set->ShardOf(args[i]))->store().Mark(db_index, args[i]);
 }
 }  // namespace
 
@@ -86,10 +120,22 @@ void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> a
     }
     return;
   }
+  if (spec->flags & kWrite) {
+    std::string misconf = MisconfError();
+    if (!misconf.empty()) {
+      rb->Error(misconf);
+      if (Shard* shard = Shard::Current()) {
+        shard->stats().cmd(spec->id).rejected_calls.Add();
+        shard->stats().error_replies.Add();
+      }
+      return;
+    }
+  }
   CmdContext cx(spec, args, rb, db_index, conn, ShardSet::Global());
   uint64_t errors_before = rb->errors();
   int64_t start = MonotonicUs();
   spec->handler(cx);
+  if (spec->flags & kWrite) MarkWrittenKeys(spec, args, db_index);
   TouchWatchedKeys(spec, args, db_index);
   DrainReadyKeys();  // clients blocked on keys this command created
   int64_t dur = MonotonicUs() - start;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,19 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
 
 // Runs the handler on the calling thread and records stats on the calling
 // shard. `conn` may be nullptr (remote hop); `client` is for SLOWLOG.
+// While alive on this thread, eviction before a command also spares `keys`
+// (EXEC: every queued command's keys were loaded for the whole queue).
+class EvictionGuard {
+ public:
+  explicit EvictionGuard(std::vector<std::string_view> keys);
+  ~EvictionGuard();
+  EvictionGuard(const EvictionGuard&) = delete;
+  EvictionGuard& operator=(const EvictionGuard&) = delete;
+
+ private:
+  std::vector<std::string_view> keys_;
+};
+
 void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
                     int db_index, Connection* conn, const ClientInfo* client);
 

@@ -23,7 +23,8 @@ constexpr int64_t kRehashBudgetUs = 1000;
 }  // namespace
 
 Shard::Shard(int index, ShardSet* set, int num_dbs)
-    : index_(index), set_(set), slice_(num_dbs, &stats_) {
+    : index_(index), set_(set), slice_(num_dbs, &stats_), store_(this, num_dbs) {
+  slice_.set_store(&store_);
   stats_.SizeCommands(CommandRegistry::Global().total_with_subcommands());
   // The loop and its wake-up handle exist before any shard thread starts:
   // a shard that starts first may accept a client and post to this one at
@@ -35,6 +36,26 @@ Shard::Shard(int index, ShardSet* set, int num_dbs)
   cron_.data = this;
   uv_idle_init(&loop_, &busy_poll_);
   busy_poll_.data = this;
+  uv_check_init(&loop_, &flush_check_);
+  flush_check_.data = this;
+}
+
+void Shard::OnCheck(uv_check_t* h) {
+  auto* s = static_cast<Shard*>(h->data);
+  if (s->CanRunInline()) s->store_.Flush();
+}
+
+void Shard::NotifyStorageProgress() {
+  if (progress_queued_.exchange(true)) return;
+  PostControl([this] {
+    progress_queued_.store(false);
+    std::vector<uint64_t> ids;
+    ids.swap(durable_waiters_);
+    for (uint64_t id : ids) {
+      if (Connection* c = FindConnection(id)) c->Flush();
+    }
+    PostData([this] { store_.OnProgress(); });
+  });
 }
 
 Shard::~Shard() = default;
@@ -166,6 +187,7 @@ void Shard::ThreadMain(int cpu) {
   }
   int64_t period = std::max<int64_t>(1, 1000 / Config::Get().hz.load());
   uv_timer_start(&cron_, &Shard::OnTimer, period, period);
+  uv_check_start(&flush_check_, &Shard::OnCheck);
 
   std::string err;
   bool ok = Listen(this, &listeners_, &err);
@@ -181,6 +203,9 @@ void Shard::Stop() {
 }
 
 void Shard::CloseAll() {
+  if (CanRunInline()) store_.Flush();
+  uv_check_stop(&flush_check_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_check_), nullptr);
   for (Connection* c : std::vector<Connection*>(conns_)) c->Close();
   for (uv_tcp_t* l : listeners_) {
     uv_close(reinterpret_cast<uv_handle_t*>(l), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });

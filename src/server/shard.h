@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "server/db_slice.h"
+#include "server/shard_store.h"
 #include "server/stats.h"
 
 namespace yotta {
@@ -48,6 +49,7 @@ class Shard {
   ShardSet* set() const { return set_; }
   uv_loop_t* loop() { return &loop_; }
   DbSlice& slice() { return slice_; }
+  ShardStore& store() { return store_; }
   ShardStats& stats() { return stats_; }
 
   // Any thread. Keyspace work, FIFO, deferred while the shard is held.
@@ -77,6 +79,13 @@ class Shard {
   // load that wake-up, not our work, bounds throughput).
   void NoteIo();
 
+  // Any thread (the Store's): its seqs advanced. Coalesced: at most one
+  // notification is queued at a time.
+  void NotifyStorageProgress();
+  // Shard thread: connection `id` holds replies until its writes are
+  // durable (persistence always); it is flushed on the next progress.
+  void AddDurableWaiter(uint64_t id) { durable_waiters_.push_back(id); }
+
   // Connections living on this shard's thread (shard thread only).
   void AddConnection(Connection* c) { conns_.push_back(c); }
   void RemoveConnection(Connection* c);
@@ -94,6 +103,7 @@ class Shard {
   static void OnWake(uv_async_t* h);
   static void OnTimer(uv_timer_t* h);
   static void OnIdle(uv_idle_t* h);
+  static void OnCheck(uv_check_t* h);
   void Drain();
   void Handle(Msg& m);
   void Run(Msg& m);
@@ -107,6 +117,7 @@ class Shard {
   uv_async_t wake_;
   uv_timer_t cron_;
   uv_idle_t busy_poll_;
+  uv_check_t flush_check_;  // end of each loop iteration: storage batch
   int64_t last_io_us_ = 0;
   std::vector<uv_tcp_t*> listeners_;
   std::thread thread_;
@@ -121,6 +132,9 @@ class Shard {
 
   DbSlice slice_;
   ShardStats stats_;
+  ShardStore store_;
+  std::atomic<bool> progress_queued_{false};
+  std::vector<uint64_t> durable_waiters_;
   std::vector<Connection*> conns_;
 };
 
