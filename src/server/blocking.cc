@@ -168,10 +168,20 @@ void ServeWithAllShards(const WaiterPtr& w, std::string key) {
   auto served = std::make_shared<bool>(false);
   auto* txn = new Txn(
       shards, w->home,
-      [w, key, reply, served] {
+      [w, key, reply, served, shards] {
         BlockedCommand bc(*w, reply.get());
         CmdContext cx = bc.Context(*w, nullptr);
         *served = w->serve(cx, key, true) == ServeResult::kServed;
+        if (*served) {
+          // Pops change objects in place: record the keys for the storage
+          // tier, and submit the held shards' changes as one batch (a move
+          // between shards is atomic on disk too).
+          std::vector<std::string_view> views(w->args.begin(), w->args.end());
+          MarkCommandKeys(w->spec, views, w->db);
+          std::vector<ShardStore*> stores;
+          for (int s : shards) stores.push_back(&ShardSet::Global()->shard(s)->store());
+          ShardStore::FlushTogether(stores);
+        }
         DrainReadyKeys();  // the move may have created a key others wait for
       },
       [w, key, reply, served] {
@@ -218,6 +228,8 @@ void ServeKey(Db* db, const std::string& key) {
     CmdContext cx = bc.Context(*w, nullptr);
     ServeResult r = w->serve(cx, key, false);
     if (r == ServeResult::kServed) {
+      std::vector<std::string_view> views(w->args.begin(), w->args.end());
+      MarkCommandKeys(w->spec, views, w->db);  // pops change objects in place
       w->state.store(kDone);
       w->home->PostControl([w, reply = std::move(reply)]() mutable { Finish(w, std::move(reply)); });
     } else if (r == ServeResult::kNeedAllShards) {

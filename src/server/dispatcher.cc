@@ -91,10 +91,12 @@ bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
   return true;
 }
 
+}  // namespace
+
 // Objects change in place (HSET on an existing hash), so after a write
 // command its declared keys are recorded for the storage tier; Db's
 // primitives record the rest (deletes, renames, expiry).
-void MarkWrittenKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index) {
+void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index) {
   ShardSet* set = ShardSet::Global();
   if (!spec->keys.has_keys() || !set->shard(0)->store().tracking()) return;
   thread_local std::vector<int> idx;
@@ -108,7 +110,6 @@ void MarkWrittenKeys(const CommandSpec* spec, std::span<const std::string_view> 
   }
   for (int i : idx) set->shard(set->ShardOf(args[i]))->store().Mark(db_index, args[i]);
 }
-}  // namespace
 
 void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
                     int db_index, Connection* conn, const ClientInfo* client) {
@@ -135,7 +136,7 @@ void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> a
   uint64_t errors_before = rb->errors();
   int64_t start = MonotonicUs();
   spec->handler(cx);
-  if (spec->flags & kWrite) MarkWrittenKeys(spec, args, db_index);
+  if (spec->flags & kWrite) MarkCommandKeys(spec, args, db_index);
   TouchWatchedKeys(spec, args, db_index);
   DrainReadyKeys();  // clients blocked on keys this command created
   int64_t dur = MonotonicUs() - start;

@@ -22,6 +22,11 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
 
 // Runs the handler on the calling thread and records stats on the calling
 // shard. `conn` may be nullptr (remote hop); `client` is for SLOWLOG.
+// Records the command's keys as changed for the storage tier (with the
+// element arguments it declares, CommandSpec::members). Call with their
+// shards held, after the command ran (blocked pops served later too).
+void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index);
+
 // While alive on this thread, eviction before a command also spares `keys`
 // (EXEC: every queued command's keys were loaded for the whole queue).
 class EvictionGuard {
