@@ -138,6 +138,13 @@ int main(int argc, char** argv) {
   YLOG(kWarning, "User requested shutdown...");
   set->Stop();
   CloseStorage(set);
+#if defined(__SANITIZE_ADDRESS__)
+  // Values hold their objects through unaligned pointers LeakSanitizer
+  // cannot follow, so a sanitizer build frees the keyspace at exit and
+  // reports only real leaks. (A release build exits without freeing, as
+  // Redis does: freeing 10M keys would only delay the exit.)
+  for (int i = 0; i < set->size(); ++i) set->shard(i)->slice().FlushAll();
+#endif
   YLOG(kWarning, "YottaStore is now ready to exit, bye bye...");
   return 0;
 }
