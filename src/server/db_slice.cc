@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <string>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "base/hash.h"
@@ -21,8 +22,6 @@ constexpr uint32_t kLruMask = (1u << 24) - 1;
 
 constexpr uint8_t kLfuInitVal = 5;  // new keys start here, so they are not evicted at once
 
-// Eviction gives up after this long per call (Redis's default tenacity).
-constexpr int64_t kEvictBudgetUs = 500;
 // Active expiry sweeps in slices of this many buckets, at least
 // kMinSweepBuckets per db and tick.
 constexpr int kSweepSlice = 64;
@@ -402,7 +401,7 @@ int DbSlice::ActiveExpire(int64_t budget_us) {
   return expired;
 }
 
-EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep) {
+EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep, int64_t budget_us) {
   if (used_bytes() <= limit_bytes) return EvictStatus::kOk;
   EvictionPolicy policy = Policy();
   if (policy == EvictionPolicy::kNoEviction) return EvictStatus::kFail;
@@ -411,6 +410,14 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string
   if (samples < 1) samples = 1;
   int64_t start = MonotonicUs();
   thread_local std::vector<Entry*> cand;
+  // Keys to spare: a scan for a few, a set for many (EXISTS of 20k keys).
+  std::unordered_set<std::string_view> keep_set;
+  if (keep.size() > 16) keep_set.insert(keep.begin(), keep.end());
+  auto kept = [&](std::string_view k) {
+    if (keep.empty()) return false;
+    if (!keep_set.empty()) return keep_set.count(k) > 0;
+    return std::find(keep.begin(), keep.end(), k) != keep.end();
+  };
   while (used_bytes() > limit_bytes) {
     // Redis's approximation: sample a few keys per db, evict the best one.
     Db* best_db = nullptr;
@@ -423,7 +430,7 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string
       cand.clear();
       db->SampleForEviction(volatile_only, samples, &rng_, &cand);
       for (Entry* e : cand) {
-        if (!keep.empty() && std::find(keep.begin(), keep.end(), e->key()) != keep.end()) continue;
+        if (kept(e->key())) continue;
         int64_t score = EvictScore(policy, e);
         if (!best || score > best_score) {
           best = e;
@@ -434,7 +441,7 @@ EvictStatus DbSlice::FreeMemory(int64_t limit_bytes, std::span<const std::string
     }
     if (!any) return EvictStatus::kFail;
     if (best) best_db->Evict(best);  // a pending one stays; the next round samples again
-    if (MonotonicUs() - start > kEvictBudgetUs) {
+    if (MonotonicUs() - start > budget_us) {
       return used_bytes() <= limit_bytes ? EvictStatus::kOk : EvictStatus::kRunning;
     }
   }

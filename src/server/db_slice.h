@@ -215,7 +215,10 @@ class DbSlice {
   // key qualifies (volatile-* with no key that has an expiry).
   // `keep`: keys that must stay in memory (the running command's, under
   // tiering: it found them resident and must not see them leave).
-  EvictStatus FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep = {});
+  // budget_us: the eviction time budget (Redis's tenacity); loads from disk
+  // pass a larger one, as what they add must go out again.
+  EvictStatus FreeMemory(int64_t limit_bytes, std::span<const std::string_view> keep = {},
+                         int64_t budget_us = 500);
   void SwapDb(int a, int b);
   // The shard's storage side (nullptr in unit tests: no storage).
   ShardStore* store() const { return store_; }

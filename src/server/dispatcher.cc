@@ -60,10 +60,16 @@ EvictionGuard::EvictionGuard(std::vector<std::string_view> keys) : keys_(std::mo
 EvictionGuard::~EvictionGuard() { tl_guard = nullptr; }
 
 namespace {
-// maxmemory (DESIGN.md section 3): before a denyoom command, evict on every
-// shard its keys live on (the caller holds all of them) until each is under
-// its equal share. False iff one stays over it with nothing to evict (or
-// under noeviction): the command is refused. Keyless commands are not
+// Eviction's time budget per command (Redis's default tenacity), and under
+// tiering, where a command may first have loaded many keys from disk and
+// moving a value out costs more than dropping it.
+constexpr int64_t kEvictBudgetUs = 500;
+constexpr int64_t kTierEvictBudgetUs = 5000;
+
+// maxmemory (DESIGN.md section 3): before a command, evict on every shard
+// its keys live on (the caller holds all of them) until each is under its
+// equal share. False iff one stays over it with nothing to evict (or under
+// noeviction): a denyoom command is then refused. Keyless commands are not
 // checked: they have no shard to charge.
 bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
   int64_t maxmemory = Config::Get().maxmemory.load(std::memory_order_relaxed);
@@ -86,7 +92,10 @@ bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
     int s = set->ShardOf(args[i]);
     if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
     seen.push_back(s);
-    if (set->shard(s)->slice().FreeMemory(share, keep) == EvictStatus::kFail) return false;
+    if (set->shard(s)->slice().FreeMemory(share, keep, keep.empty() ? kEvictBudgetUs : kTierEvictBudgetUs) ==
+        EvictStatus::kFail) {
+      return false;
+    }
   }
   return true;
 }
@@ -113,7 +122,9 @@ void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> 
 
 void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,
                     int db_index, Connection* conn, const ClientInfo* client) {
-  if ((spec->flags & kDenyOom) && !MakeRoom(spec, args)) {
+  // As Redis, eviction runs before every command (reads load cold keys
+  // into memory under tiering too); only denyoom ones are refused.
+  if (!MakeRoom(spec, args) && (spec->flags & kDenyOom)) {
     rb->Error(kErrOom);
     if (Shard* shard = Shard::Current()) {
       shard->stats().cmd(spec->id).rejected_calls.Add();

@@ -318,6 +318,8 @@ void ShardStore::ApplyLoaded(std::vector<std::string> dbkeys, std::vector<storag
     for (auto& w : it->second.waiters) ready.push_back(std::move(w));
     loading_.erase(it);
   }
+  // What was loaded goes out again before each waiting command runs (its
+  // own keys spared: see MakeRoom in dispatcher.cc).
   for (auto& w : ready) {
     if (--w->remaining == 0) w->done();
   }
@@ -328,7 +330,10 @@ bool ShardStore::handles_eviction() const { return TieringOn(); }
 
 bool ShardStore::Evict(Db& db, Entry* e) {
   std::string dk = DbKey(db.index(), e->key());
-  if (pending_.count(dk)) return false;
+  // With tracking, a pending key's batch would be built from memory at the
+  // end of the iteration and would delete it: only clean keys go. Without,
+  // the Put queued here follows any queued op of the key, so it may go.
+  if (tracking() && pending_.count(dk)) return false;
   if (!tracking()) {
     storage::Op op{.kind = storage::Op::kPut, .db = static_cast<uint8_t>(db.index()), .key = std::string(e->key())};
     if (!EncodeRecord(e, &op.record.payload)) return false;
