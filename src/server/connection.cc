@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/logging.h"
+#include "base/str_util.h"
 #include "server/command_registry.h"
 #include "server/config.h"
 #include "server/dispatcher.h"
@@ -22,13 +23,46 @@
 
 namespace yotta {
 namespace {
-// True iff a key of the command is on disk only (the command must wait).
+// The db MOVE and COPY ... DB write their key into, or -1.
+int OtherDb(const CommandSpec* spec, std::span<const std::string_view> args) {
+  int64_t v = -1;
+  if (spec->name == "move" && args.size() == 3) {
+    if (!ParseInt64(args[2], &v)) return -1;
+  } else if (spec->name == "copy") {
+    for (size_t i = 3; i + 1 < args.size(); ++i) {
+      if (EqualsIgnoreCase(args[i], "DB") && ParseInt64(args[i + 1], &v)) break;
+    }
+  }
+  return v >= 0 && v < Config::Get().databases.load() ? static_cast<int>(v) : -1;
+}
+
+// The (db, key) pairs a command touches: its keys in the client's db, and
+// the key MOVE or COPY ... DB writes in another db (which must be loaded
+// too: a cold destination there is not absent).
+void KeyTargets(const CommandSpec* spec, std::span<const std::string_view> args, const std::vector<int>& idx,
+                int db, std::vector<std::pair<int, std::string_view>>* out) {
+  for (int i : idx) out->emplace_back(db, args[i]);
+  int other = OtherDb(spec, args);
+  if (other >= 0 && other != db) out->emplace_back(other, spec->name == "move" ? args[1] : args[2]);
+}
+
+// The command's (db, key) pairs on `store`'s shard that must be loaded first.
+void ColdTargets(ShardStore& store, const CommandSpec* spec, std::span<const std::string_view> args,
+                 const std::vector<int>& idx, int db, std::vector<std::pair<int, std::string_view>>* out) {
+  thread_local std::vector<std::pair<int, std::string_view>> all;
+  all.clear();
+  KeyTargets(spec, args, idx, db, &all);
+  for (auto& t : all) {
+    if (store.NeedsLoad(t.first, t.second)) out->push_back(t);
+  }
+}
+
 bool HasColdKey(ShardStore& store, const CommandSpec* spec, std::span<const std::string_view> args,
                 const std::vector<int>& idx, int db) {
-  for (int i : idx) {
-    if (store.NeedsLoad(db, args[i])) return true;
-  }
-  return false;
+  thread_local std::vector<std::pair<int, std::string_view>> cold;
+  cold.clear();
+  ColdTargets(store, spec, args, idx, db, &cold);
+  return !cold.empty();
 }
 
 constexpr size_t kReadChunk = 16 * 1024;
@@ -324,7 +358,7 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
   // A key that must come from disk first goes the hop way even when local:
   // the hop runner waits for the load on the owner's thread (RunHop).
   if (target == home_->index() && home_->CanRunInline() &&
-      (!home_->store().cold_possible(db_) || !HasColdKey(home_->store(), spec, args, key_idx_, db_))) {
+      (!home_->store().any_cold() || !HasColdKey(home_->store(), spec, args, key_idx_, db_))) {
     RunInline(spec, args);
   } else {
     AddToHop(target, spec, args);
@@ -378,12 +412,18 @@ void Connection::RunHop(HopBatch* b, size_t from, Shard* owner) {
   thread_local std::vector<int> idx;
   for (size_t i = from; i < b->cmds.size(); ++i) {
     OwnedCmd& c = b->cmds[i];
-    if (owner->store().cold_possible(c.db)) {
+    if (owner->store().any_cold()) {
       idx.clear();
-      if (c.spec->KeyIndexes(c.args, &idx) && HasColdKey(owner->store(), c.spec, c.args, idx, c.db)) {
-        std::vector<std::string_view> keys;
-        for (int k : idx) keys.push_back(c.args[k]);
-        owner->store().Load(c.db, keys, [b, i, owner] { RunHop(b, i, owner); });
+      std::vector<std::pair<int, std::string_view>> cold;
+      if (c.spec->KeyIndexes(c.args, &idx)) ColdTargets(owner->store(), c.spec, c.args, idx, c.db, &cold);
+      if (!cold.empty()) {
+        // One load per db; the batch goes on when the last one lands.
+        auto remaining = std::make_shared<int>(static_cast<int>(cold.size()));
+        for (auto& [db, key] : cold) {
+          owner->store().Load(db, std::span<const std::string_view>(&key, 1), [b, i, owner, remaining] {
+            if (--*remaining == 0) RunHop(b, i, owner);
+          });
+        }
         return;
       }
     }
@@ -458,9 +498,12 @@ void Connection::FindColdKeys(const CommandSpec* spec, std::span<const std::stri
   idx.clear();
   if (!spec->KeyIndexes(args, &idx)) return;
   ShardSet* set = ShardSet::Global();
-  for (int i : idx) {
-    int s = set->ShardOf(args[i]);
-    if (set->shard(s)->store().NeedsLoad(db, args[i])) out->push_back({s, db, args[i]});
+  thread_local std::vector<std::pair<int, std::string_view>> all;
+  all.clear();
+  KeyTargets(spec, args, idx, db, &all);
+  for (auto& [d, key] : all) {
+    int s = set->ShardOf(key);
+    if (set->shard(s)->store().NeedsLoad(d, key)) out->push_back({s, d, key});
   }
 }
 

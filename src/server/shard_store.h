@@ -93,7 +93,12 @@ class ShardStore {
 
   // Any thread.
   bool cold_possible(int db) const { return cold_[db].load(std::memory_order_relaxed); }
-  void set_cold_possible(int db, bool v) { cold_[db].store(v, std::memory_order_relaxed); }
+  void set_cold_possible(int db, bool v) {
+    cold_[db].store(v, std::memory_order_relaxed);
+    if (v) any_cold_.store(true, std::memory_order_relaxed);
+  }
+  // True once any db may have had cold keys (a cheap first test).
+  bool any_cold() const { return any_cold_.load(std::memory_order_relaxed); }
   // SWAPDB: swaps the dbs' cold flags and member-wise versions.
   void OnSwapDb(int a, int b);
 
@@ -158,6 +163,7 @@ class ShardStore {
   std::atomic<bool> tracking_{false};  // read by other shards' threads
   std::unique_ptr<std::atomic<bool>[]> cold_;
   std::atomic<uint64_t> reads_{0}, read_hits_{0};
+  std::atomic<bool> any_cold_{false};
 
   // dbkey ([db 1][key]) -> its latest change not yet written.
   PendingMap pending_;
