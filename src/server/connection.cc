@@ -57,6 +57,19 @@ void ColdTargets(ShardStore& store, const CommandSpec* spec, std::span<const std
   }
 }
 
+// The seq of `store`'s shard a reply to this command must wait for (under
+// persistence always: durable; everysec: written): a write waits for every
+// change the shard made so far (its own among them); a read for the
+// pending changes of the keys it read; a keyless command for nothing.
+uint64_t ReplyNeed(ShardStore& store, const CommandSpec* spec, std::span<const std::string_view> args,
+                   const std::vector<int>& idx, int db) {
+  if (!store.tracking()) return 0;
+  if (spec->flags & kWrite) return store.RequiredSeq();
+  uint64_t need = 0;
+  for (int i : idx) need = std::max(need, store.PendingSeq(db, args[i]));
+  return need;
+}
+
 bool HasColdKey(ShardStore& store, const CommandSpec* spec, std::span<const std::string_view> args,
                 const std::vector<int>& idx, int db) {
   thread_local std::vector<std::pair<int, std::string_view>> cold;
@@ -360,6 +373,7 @@ void Connection::Dispatch(std::span<const std::string_view> args) {
   if (target == home_->index() && home_->CanRunInline() &&
       (!home_->store().any_cold() || !HasColdKey(home_->store(), spec, args, key_idx_, db_))) {
     RunInline(spec, args);
+    NoteDurableNeed(home_->index(), ReplyNeed(home_->store(), spec, args, key_idx_, db_));
   } else {
     AddToHop(target, spec, args);
   }
@@ -374,7 +388,6 @@ void Connection::RunInline(const CommandSpec* spec, std::span<const std::string_
   suppress_current_ = false;
   ReplyBuilder rb(target, resp_);
   ExecuteCommand(spec, args, &rb, db_, this, info_.get());
-  NoteDurableNeed(home_->index(), home_->store().RequiredSeq());
   // Redis decides at reply time: a command that turned replies back on
   // (CLIENT REPLY ON, RESET) is answered even though they were off before.
   if (suppress && !skipped && reply_mode_ == 0) suppress = false;
@@ -429,8 +442,13 @@ void Connection::RunHop(HopBatch* b, size_t from, Shard* owner) {
     }
     ReplyBuilder rb(&c.slot->reply, c.resp);
     ExecuteCommand(c.spec, c.args, &rb, c.db, nullptr, nullptr);
+    if (owner->store().tracking()) {
+      idx.clear();
+      if (c.spec->KeyIndexes(c.args, &idx)) {
+        b->need_seq = std::max(b->need_seq, ReplyNeed(owner->store(), c.spec, c.args, idx, c.db));
+      }
+    }
   }
-  b->need_seq = owner->store().RequiredSeq();
   int s = owner->index();
   b->home->PostControl([b, s] {
     Connection* conn = b->conn;
@@ -464,7 +482,7 @@ void Connection::ScheduleTxn(std::vector<int> shards, std::shared_ptr<OwnedCmd> 
         suppress_current_ = false;
         ExecuteCommand(cmd->spec, cmd->args, &rb, cmd->db, closed_ ? nullptr : this, info_.get());
         if (suppress_current_) cmd->slot->suppress = true;
-        FinishTxnWrites(shards);
+        FinishTxnWrites(shards, cmd->spec, cmd->args, cmd->db);
       },
       [this, cmd, cold, shards] {
         if (cold->empty() || closed_) {
@@ -482,12 +500,23 @@ void Connection::ScheduleTxn(std::vector<int> shards, std::shared_ptr<OwnedCmd> 
   ShardSet::Global()->Schedule(txn);
 }
 
-void Connection::FinishTxnWrites(const std::vector<int>& shards) {
+void Connection::FinishTxnWrites(const std::vector<int>& shards, const CommandSpec* spec,
+                                 std::span<const std::string_view> args, int db) {
   ShardSet* set = ShardSet::Global();
   thread_local std::vector<ShardStore*> stores;
   stores.clear();
   for (int s : shards) stores.push_back(&set->shard(s)->store());
   ShardStore::FlushTogether(stores);
+  thread_local std::vector<int> idx;
+  idx.clear();
+  if (spec && !(spec->flags & kWrite) && spec->keys.has_keys() && spec->KeyIndexes(args, &idx)) {
+    for (int i : idx) {
+      int s = set->ShardOf(args[i]);
+      NoteDurableNeed(s, set->shard(s)->store().PendingSeq(db, args[i]));
+    }
+    return;
+  }
+  if (spec && !(spec->flags & kWrite)) return;  // keyless reads (INFO, DBSIZE) wait for nothing
   for (int s : shards) NoteDurableNeed(s, set->shard(s)->store().RequiredSeq());
 }
 
@@ -544,10 +573,13 @@ void Connection::FlushSlots() {
   slots_.clear();
 }
 
-bool Connection::Durable() const {
+bool Connection::Durable(storage::Persistence mode) const {
   storage::Store* store = TheStore();
   for (size_t s = 0; s < need_.size(); ++s) {
-    if (need_[s] > store->durable_seq(static_cast<int>(s))) return false;
+    if (need_[s] == 0) continue;
+    int i = static_cast<int>(s);
+    uint64_t reached = mode == storage::Persistence::kAlways ? store->durable_seq(i) : store->written_seq(i);
+    if (need_[s] > reached) return false;
   }
   return true;
 }
@@ -555,8 +587,11 @@ bool Connection::Durable() const {
 void Connection::Flush() {
   if (closed_) return;
   bool hold = false;
-  if (!out_.empty() && CurrentPersistence() == storage::Persistence::kAlways && !Durable()) {
-    // Persistence always: these replies acknowledge writes not yet fsynced.
+  storage::Persistence mode = CurrentPersistence();
+  if (!out_.empty() && mode != storage::Persistence::kNo && !Durable(mode)) {
+    // These replies acknowledge writes not yet fsynced (always) or not yet
+    // in the WAL (everysec: as Redis writes its AOF before replying, so at
+    // most the last second of acknowledged writes can be lost).
     hold = true;
     home_->AddDurableWaiter(id());
   }

@@ -32,6 +32,7 @@
 #include "server/client_info.h"
 #include "server/command.h"
 #include "server/resp_parser.h"
+#include "storage/store.h"
 
 namespace yotta {
 
@@ -108,13 +109,16 @@ class Connection {
   // Loads `keys` on their shards, then runs `then` on the home thread
   // (`keep` holds what the views point into).
   void LoadCold(std::shared_ptr<ColdKeys> keys, std::shared_ptr<void> keep, std::function<void()> then);
-  // Under persistence always: replies wait for shard `s` to reach `seq`.
+  // Replies wait for shard `s` to reach `seq` (durable under persistence
+  // always, written under everysec).
   void NoteDurableNeed(int s, uint64_t seq) {
     if (seq > need_[s]) need_[s] = seq;
   }
   // After a transaction body: submits the held shards' changes as one
   // batch and records the seqs replies must wait for.
-  void FinishTxnWrites(const std::vector<int>& shards);
+  // `spec` (nullptr: treat as a write) decides what replies wait for.
+  void FinishTxnWrites(const std::vector<int>& shards, const CommandSpec* spec = nullptr,
+                       std::span<const std::string_view> args = {}, int db = 0);
 
  private:
   struct Slot {
@@ -149,7 +153,7 @@ class Connection {
   void StartTxn(std::vector<int> shards, const CommandSpec* spec, std::span<const std::string_view> args);
   void ScheduleTxn(std::vector<int> shards, std::shared_ptr<OwnedCmd> cmd);
   static void RunHop(HopBatch* b, size_t from, Shard* owner);
-  bool Durable() const;
+  bool Durable(storage::Persistence mode) const;
   void SendHops();
   void OnHopDone();
   void FlushSlots();

@@ -47,9 +47,7 @@ ShardStore::ShardStore(Shard* shard, int num_dbs)
 
 ShardStore::~ShardStore() = default;
 
-void ShardStore::StartTracking() {
-  if (tracking()) return;
-  set_tracking(true);
+void ShardStore::MarkAllResident() {
   for (int d = 0; d < num_dbs_; ++d) {
     shard_->slice().db(d).table().ForEach([&](Entry* e) { MarkSlow(d, e->key(), kFull); });
   }
@@ -75,6 +73,12 @@ void ShardStore::MarkMembers(int db, std::string_view key, std::span<const std::
   if (node.second.kinds & kFull) return;
   std::vector<std::string>& m = members_[&node.first];
   for (int i : idx) m.emplace_back(args[i]);
+}
+
+uint64_t ShardStore::PendingSeq(int db, std::string_view key) const {
+  if (pending_.empty()) return 0;
+  auto it = pending_.find(DbKey(db, key));
+  return it == pending_.end() ? 0 : it->second.seq;
 }
 
 bool ShardStore::IsPending(int db, std::string_view key) const {

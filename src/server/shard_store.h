@@ -63,9 +63,9 @@ class ShardStore {
   // A keyspace-wide op (FLUSHDB, SWAPDB) for the next batch; the caller
   // flushes first so earlier changes precede it (server_family.cc).
   void AddOp(storage::Op op) { extra_.push_back(std::move(op)); }
-  // Starts tracking (persistence switched on at run time): marks every
-  // resident key dirty, so the disk catches up with memory.
-  void StartTracking();
+  // Persistence switched on at run time (tracking set already): marks
+  // every resident key dirty, so the disk catches up with memory.
+  void MarkAllResident();
 
   // A change to `key` of logical db `db`: any part of it.
   void Mark(int db, std::string_view key) {
@@ -90,6 +90,8 @@ class ShardStore {
   // persistence always: the batch that holds (or will hold at the end of
   // this iteration) every change made so far.
   uint64_t RequiredSeq() const { return dirty_.empty() ? open_seq_ - 1 : open_seq_; }
+  // The seq holding the key's latest change not yet written, or 0.
+  uint64_t PendingSeq(int db, std::string_view key) const;
 
   // Any thread.
   bool cold_possible(int db) const { return cold_[db].load(std::memory_order_relaxed); }

@@ -125,9 +125,14 @@ void ApplyStorageConfig() {
   if (p == g_store->persistence()) return;
   g_store->SetPersistence(p);
   if (p == storage::Persistence::kNo) return;  // tracking stays on: disk copies must follow memory
+  // Changes from now on are tracked at once (a write right after CONFIG SET
+  // may run on its shard before any message below); the keys already in
+  // memory are marked on each shard's thread.
   for (int i = 0; i < g_set->size(); ++i) {
     Shard* s = g_set->shard(i);
-    s->PostData([s] { s->store().StartTracking(); });
+    if (s->store().tracking()) continue;
+    s->store().set_tracking(true);
+    s->PostData([s] { s->store().MarkAllResident(); });
   }
 }
 
