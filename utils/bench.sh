@@ -23,6 +23,10 @@
 #   json        utils/bench_json.sh: JSON.SET/GET (whole, $.a.b), NUMINCRBY and
 #               ARRAPPEND on a 1 KB document against SET/GET of the same bytes,
 #               and bytes per document for 100k documents (pinned as main).
+#   storage     utils/bench_storage.sh (~12 min):
+#               SET/GET/HSET/LPUSH under persistence everysec/always vs AOF,
+#               restart time, larger than RAM (zipfian/uniform GETs), HSET
+#               into a 1M-field hash; its report follows the main one.
 # Overrides: BENCH_ROUNDS, BENCH_N_P1, BENCH_N_P16, BENCH_SERVER_CPU,
 # BENCH_CLIENT_CPU, BENCH_PRIO, BENCH_OUT (raw results directory, kept).
 set -euo pipefail
@@ -55,7 +59,7 @@ esac
 CLIENT=("${CPRIO[@]}" taskset -c "$CCPU")
 # BENCH_SECTIONS: which parts to run (default all): "main" is throughput
 # and memory, "coll" the collection rows, "scaling" the --shards 2 comparison.
-SECTIONS=${BENCH_SECTIONS:-main coll scaling json}
+SECTIONS=${BENCH_SECTIONS:-main coll scaling json storage}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/yotta-bench.XXXXXX)}
 mkdir -p "$OUT"
 RAW=$OUT/results.tsv    # one line per measurement, read by bench_report.py
@@ -365,3 +369,4 @@ if [[ " $SECTIONS " == *" json "* ]]; then run_json; fi
 
 echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW"
 $PY "$ROOT/utils/bench_report.py" "$OUT" "$YOTTA" "$QUICK"
+if [[ " $SECTIONS " == *" storage "* ]]; then YOTTA=$YOTTA BENCH_QUICK=$QUICK BENCH_ROUNDS=$ROUNDS BENCH_SERVER_CPU=$SCPU BENCH_CLIENT_CPU=$CCPU BENCH_OUT=$OUT/storage bash "$ROOT/utils/bench_storage.sh"; fi
