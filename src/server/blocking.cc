@@ -228,8 +228,10 @@ void ServeKey(Db* db, const std::string& key) {
     CmdContext cx = bc.Context(*w, nullptr);
     ServeResult r = w->serve(cx, key, false);
     if (r == ServeResult::kServed) {
+      // Pops change objects in place. Only this key's shard is held here
+      // (a serve that needs another one reruns with all held, below).
       std::vector<std::string_view> views(w->args.begin(), w->args.end());
-      MarkCommandKeys(w->spec, views, w->db);  // pops change objects in place
+      MarkCommandKeys(w->spec, views, w->db, ShardSet::Global()->ShardOf(key));
       w->state.store(kDone);
       w->home->PostControl([w, reply = std::move(reply)]() mutable { Finish(w, std::move(reply)); });
     } else if (r == ServeResult::kNeedAllShards) {

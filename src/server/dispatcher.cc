@@ -105,7 +105,8 @@ bool MakeRoom(const CommandSpec* spec, std::span<const std::string_view> args) {
 // Objects change in place (HSET on an existing hash), so after a write
 // command its declared keys are recorded for the storage tier; Db's
 // primitives record the rest (deletes, renames, expiry).
-void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index) {
+void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index,
+                     int only_shard) {
   ShardSet* set = ShardSet::Global();
   if (!spec->keys.has_keys() || !set->shard(0)->store().tracking()) return;
   thread_local std::vector<int> idx;
@@ -117,7 +118,10 @@ void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> 
     set->shard(set->ShardOf(args[idx[0]]))->store().MarkMembers(db_index, args[idx[0]], args, members);
     return;
   }
-  for (int i : idx) set->shard(set->ShardOf(args[i]))->store().Mark(db_index, args[i]);
+  for (int i : idx) {
+    int s = set->ShardOf(args[i]);
+    if (only_shard < 0 || s == only_shard) set->shard(s)->store().Mark(db_index, args[i]);
+  }
 }
 
 void ExecuteCommand(const CommandSpec* spec, std::span<const std::string_view> args, ReplyBuilder* rb,

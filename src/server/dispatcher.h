@@ -24,8 +24,10 @@ const CommandSpec* LookupCommand(std::span<const std::string_view> args, std::st
 // shard. `conn` may be nullptr (remote hop); `client` is for SLOWLOG.
 // Records the command's keys as changed for the storage tier (with the
 // element arguments it declares, CommandSpec::members). Call with their
-// shards held, after the command ran (blocked pops served later too).
-void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index);
+// shards held, after the command ran (blocked pops served later too);
+// only_shard >= 0 records just the keys of that shard (the one held).
+void MarkCommandKeys(const CommandSpec* spec, std::span<const std::string_view> args, int db_index,
+                     int only_shard = -1);
 
 // While alive on this thread, eviction before a command also spares `keys`
 // (EXEC: every queued command's keys were loaded for the whole queue).

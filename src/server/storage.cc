@@ -18,7 +18,8 @@ namespace {
 std::string DataDir(const std::string& dir) { return dir + "/yottastore"; }
 
 std::unique_ptr<storage::Store> g_store;
-ShardSet* g_set = nullptr;
+// Read by the Store's threads (progress hooks) until the Store is gone.
+std::atomic<ShardSet*> g_set{nullptr};
 
 struct Barrier {
   std::vector<uint64_t> targets;
@@ -41,8 +42,9 @@ bool Reached(const std::vector<uint64_t>& targets) {
 
 // Store thread: wake the shards and the barriers whose seqs were reached.
 void OnProgress() {
-  if (!g_set) return;
-  for (int i = 0; i < g_set->size(); ++i) g_set->shard(i)->NotifyStorageProgress();
+  ShardSet* set = g_set.load();
+  if (!set) return;
+  for (int i = 0; i < set->size(); ++i) set->shard(i)->NotifyStorageProgress();
   std::vector<Barrier> ready;
   {
     std::lock_guard l(g_barrier_mu);
@@ -109,8 +111,11 @@ bool OpenStorage(ShardSet* set, std::string* err) {
 }
 
 void CloseStorage(ShardSet* set) {
-  g_set = nullptr;
-  g_store.reset();  // writes what is queued and syncs
+  // Deleted in place, not reset: the destructor writes what is queued and
+  // syncs, and its last progress hooks still reach TheStore() and g_set.
+  delete g_store.get();
+  g_store.release();
+  g_set.store(nullptr);
 }
 
 storage::Store* TheStore() { return g_store.get(); }
@@ -120,7 +125,8 @@ storage::Persistence CurrentPersistence() { return ConfiguredPersistence(); }
 bool TieringOn() { return Config::Get().tiering.load(std::memory_order_relaxed) != 0; }
 
 void ApplyStorageConfig() {
-  if (!g_store || !g_set) return;
+  ShardSet* set = g_set.load();
+  if (!g_store || !set) return;
   storage::Persistence p = ConfiguredPersistence();
   if (p == g_store->persistence()) return;
   g_store->SetPersistence(p);
@@ -128,8 +134,8 @@ void ApplyStorageConfig() {
   // Changes from now on are tracked at once (a write right after CONFIG SET
   // may run on its shard before any message below); the keys already in
   // memory are marked on each shard's thread.
-  for (int i = 0; i < g_set->size(); ++i) {
-    Shard* s = g_set->shard(i);
+  for (int i = 0; i < set->size(); ++i) {
+    Shard* s = set->shard(i);
     if (s->store().tracking()) continue;
     s->store().set_tracking(true);
     s->PostData([s] { s->store().MarkAllResident(); });
