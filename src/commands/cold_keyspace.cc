@@ -1,6 +1,7 @@
 // YottaStore. Licensed under the Apache License 2.0.
 #include "commands/cold_keyspace.h"
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,36 @@ void ForEachResident(CmdContext& cx, F&& fn) {
   for (int i = 0; i < cx.shards().size(); ++i) {
     cx.shards().shard(i)->slice().db(cx.db_index()).ForEachLive([&](Entry* e) { fn(e->key()); }, now);
   }
+}
+
+// Calls done(kept) on a reader thread with the keys whose records exist,
+// have not expired (KEYS and SCAN never show an expired key, as in Redis;
+// an expired key on disk goes when it is touched) and are of `type` if set.
+void FilterLive(int db, std::vector<std::string> keys, std::string type,
+                std::function<void(std::vector<std::string>)> done) {
+  if (keys.empty()) {
+    done(std::move(keys));
+    return;
+  }
+  std::vector<storage::LoadRequest> reqs;
+  reqs.reserve(keys.size());
+  for (const std::string& k : keys) reqs.push_back({static_cast<uint8_t>(db), k});
+  auto owned = std::make_shared<std::vector<std::string>>(std::move(keys));
+  TheStore()->Load(std::move(reqs), [owned, type, done = std::move(done)](std::vector<storage::LoadResult> res) {
+    int64_t now = NowMs();
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < res.size(); ++i) {
+      const std::string& p = res[i].record.payload;
+      if (!res[i].found || p.size() < 9) continue;
+      int64_t exp;
+      std::memcpy(&exp, p.data(), 8);
+      if (exp && exp <= now) continue;
+      auto t = static_cast<ObjType>(static_cast<unsigned char>(p[8]));
+      if (!type.empty() && (static_cast<int>(t) >= kNumObjTypes || !EqualsIgnoreCase(ObjTypeName(t), type))) continue;
+      kept.push_back(std::move((*owned)[i]));
+    }
+    done(std::move(kept));
+  });
 }
 
 std::string KeysReply(int resp, const std::vector<std::string>& keys) {
@@ -99,9 +130,11 @@ void Keys(CmdContext& cx, std::string_view pattern) {
   Connection::Completion done = cx.conn()->Park();
   Shard* home = cx.conn()->home();
   WhenWritten(std::move(targets), home, [done, db, home, mem, resp, p = std::string(pattern)] {
-    TheStore()->Keys(db, p, [done, home, mem, resp](std::vector<std::string> disk) {
-      disk.insert(disk.end(), mem->begin(), mem->end());
-      home->PostControl([done, resp, keys = std::move(disk)] { done(KeysReply(resp, keys)); });
+    TheStore()->Keys(db, p, [done, home, mem, resp, db](std::vector<std::string> disk) {
+      FilterLive(db, std::move(disk), "", [done, home, mem, resp](std::vector<std::string> live) {
+        live.insert(live.end(), mem->begin(), mem->end());
+        home->PostControl([done, resp, keys = std::move(live)] { done(KeysReply(resp, keys)); });
+      });
     });
   });
 }
@@ -142,23 +175,8 @@ void Scan(CmdContext& cx, const scan_args::Args& a) {
         for (const std::string& k : ks) rb.Bulk(k);
         home->PostControl([done, r = std::move(r)] { done(r); });
       };
-      if (type.empty() || out.empty()) {
-        reply(out);
-        return;
-      }
-      // TYPE: read the records (their payload's byte 8 is the type).
-      std::vector<storage::LoadRequest> reqs;
-      for (const std::string& k : out) reqs.push_back({static_cast<uint8_t>(db), k});
-      TheStore()->Load(std::move(reqs), [=](std::vector<storage::LoadResult> res) {
-        std::vector<std::string> typed;
-        for (size_t i = 0; i < res.size(); ++i) {
-          const std::string& p = res[i].record.payload;
-          if (!res[i].found || p.size() < 9) continue;
-          auto t = static_cast<ObjType>(static_cast<unsigned char>(p[8]));
-          if (static_cast<int>(t) < kNumObjTypes && EqualsIgnoreCase(ObjTypeName(t), type)) typed.push_back(out[i]);
-        }
-        reply(typed);
-      });
+      // The records say which keys are live and (TYPE) of which type.
+      FilterLive(db, std::move(out), type, [reply](std::vector<std::string> live) { reply(live); });
     });
   });
 }
