@@ -21,12 +21,9 @@ constexpr uint64_t kDiskPhase = uint64_t{1} << 63;
 bool Tracking(CmdContext& cx) { return cx.shards().shard(0)->store().tracking(); }
 
 // Submits every shard's changes; the seqs that make them visible to reads.
-std::vector<uint64_t> FlushAll(CmdContext& cx) {
-  std::vector<ShardStore*> stores;
-  for (int i = 0; i < cx.shards().size(); ++i) stores.push_back(&cx.shards().shard(i)->store());
-  ShardStore::FlushTogether(stores);
+std::vector<uint64_t> BarrierSeqs(CmdContext& cx) {
   std::vector<uint64_t> seqs;
-  for (ShardStore* s : stores) seqs.push_back(s->RequiredSeq());
+  for (ShardStore* s : ShardStore::FlushAll(cx.shards())) seqs.push_back(s->RequiredSeq());
   return seqs;
 }
 
@@ -105,7 +102,7 @@ void DbSize(CmdContext& cx) {
     cx.rb().Integer(tracking ? std::max(disk, Resident(cx)) : resident + disk);
     return;
   }
-  auto targets = FlushAll(cx);
+  auto targets = BarrierSeqs(cx);
   Connection::Completion done = cx.conn()->Park();
   WhenWritten(std::move(targets), cx.conn()->home(), [done, db, resident] {
     done(":" + std::to_string(resident + TheStore()->key_count(db)) + "\r\n");
@@ -126,7 +123,7 @@ void Keys(CmdContext& cx, std::string_view pattern) {
     return;
   }
   int db = cx.db_index();
-  auto targets = FlushAll(cx);
+  auto targets = BarrierSeqs(cx);
   Connection::Completion done = cx.conn()->Park();
   Shard* home = cx.conn()->home();
   WhenWritten(std::move(targets), home, [done, db, home, mem, resp, p = std::string(pattern)] {
@@ -153,7 +150,7 @@ void Scan(CmdContext& cx, const scan_args::Args& a) {
     return;
   }
   int db = cx.db_index();
-  auto targets = FlushAll(cx);
+  auto targets = BarrierSeqs(cx);
   Connection::Completion done = cx.conn()->Park();
   Shard* home = cx.conn()->home();
   std::string pattern(a.use_pattern ? a.pattern : std::string_view());

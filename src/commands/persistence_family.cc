@@ -23,18 +23,12 @@ namespace {
 
 constexpr std::string_view kErrSaveRunning = "ERR Background save already in progress";
 
-void SubmitAll(CmdContext& cx) {
-  std::vector<ShardStore*> stores;
-  for (int i = 0; i < cx.shards().size(); ++i) stores.push_back(&cx.shards().shard(i)->store());
-  ShardStore::FlushTogether(stores);
-}
-
 void CmdSave(CmdContext& cx) {
   if (!cx.conn() || !cx.conn()->CanPark()) {
     cx.rb().Error("ERR SAVE cannot run inside a transaction; use BGSAVE");
     return;
   }
-  SubmitAll(cx);
+  ShardStore::FlushAll(cx.shards());
   Connection::Completion done = cx.conn()->Park();
   bool started = StartSave(cx.conn()->home(), [done](std::string err) {
     done(err.empty() ? std::string("+OK\r\n") : "-ERR " + err + "\r\n");
@@ -48,7 +42,7 @@ void CmdBgSave(CmdContext& cx) {
     cx.rb().Error(kErrSyntax);
     return;
   }
-  SubmitAll(cx);
+  ShardStore::FlushAll(cx.shards());
   Shard* home = cx.conn() ? cx.conn()->home() : Shard::Current();
   if (!StartSave(home, [](std::string) {})) {
     cx.rb().Error(kErrSaveRunning);

@@ -81,9 +81,7 @@ void FlushDb(Shard* shard, Db& db, bool async) {
 // command reach RocksDB before its one op (a range delete, a db-map swap),
 // and changes after it come after.
 void SubmitGlobalOp(CmdContext& cx, storage::Op op, std::function<void(ShardStore&)> per_shard) {
-  std::vector<ShardStore*> stores;
-  for (int i = 0; i < cx.shards().size(); ++i) stores.push_back(&cx.shards().shard(i)->store());
-  ShardStore::FlushTogether(stores);
+  std::vector<ShardStore*> stores = ShardStore::FlushAll(cx.shards());
   for (ShardStore* s : stores) per_shard(*s);
   stores[0]->AddOp(std::move(op));
   ShardStore::FlushTogether(stores);

@@ -12,6 +12,7 @@
 #include "core/value_codec.h"
 #include "server/db_slice.h"
 #include "server/shard.h"
+#include "server/shard_set.h"
 #include "server/storage.h"
 
 namespace yotta {
@@ -197,6 +198,13 @@ void ShardStore::FlushTogether(std::span<ShardStore* const> stores) {
   for (ShardStore* s : stores) s->TakeChanges(&b);
   if (!b.marks.empty()) TheStore()->Submit(std::move(b));
   for (ShardStore* s : stores) s->SubmitLoads();
+}
+
+std::vector<ShardStore*> ShardStore::FlushAll(ShardSet& set) {
+  std::vector<ShardStore*> stores;
+  for (int i = 0; i < set.size(); ++i) stores.push_back(&set.shard(i)->store());
+  FlushTogether(stores);
+  return stores;
 }
 
 void ShardStore::OnSwapDb(int a, int b) {

@@ -47,6 +47,7 @@
 namespace yotta {
 
 class Shard;
+class ShardSet;
 class Db;
 class Entry;
 
@@ -86,6 +87,9 @@ class ShardStore {
   void Flush();
   // One atomic batch for several shards (a transaction's coordinator).
   static void FlushTogether(std::span<ShardStore* const> stores);
+  // FlushTogether over every shard (a command holding them all); returns
+  // their stores in shard order.
+  static std::vector<ShardStore*> FlushAll(ShardSet& set);
   // The seq a reply that saw this shard's state must wait for under
   // persistence always: the batch that holds (or will hold at the end of
   // this iteration) every change made so far.

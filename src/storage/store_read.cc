@@ -94,6 +94,28 @@ std::vector<LoadResult> Store::Impl::DoLoad(const std::vector<LoadRequest>& reqs
   return out;
 }
 
+namespace {
+// An iterator over physical db p's meta records, bounded to that db (the
+// bound must outlive the iterator, so both live here). Callers hold map_mu.
+class MetaIterator {
+ public:
+  MetaIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, uint8_t p)
+      : end_(detail::DbEnd(p)), upper_(end_) {
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_;
+    it_.reset(db->NewIterator(ro, cf));
+  }
+  MetaIterator(const MetaIterator&) = delete;
+  MetaIterator& operator=(const MetaIterator&) = delete;
+  rocksdb::Iterator* operator->() { return it_.get(); }
+
+ private:
+  std::string end_;
+  rocksdb::Slice upper_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+}  // namespace
+
 // Cursor format: 0 starts; otherwise cursor - 1 == (h >> 1) of the first key
 // not yet returned, and the scan resumes at hash (cursor - 1) << 1. Keys whose
 // hashes share h >> 1 are never split across calls, so every key at a hash
@@ -107,11 +129,7 @@ std::pair<std::vector<std::string>, uint64_t> Store::Impl::DoScan(int db_index, 
   std::shared_lock lock(map_mu);
   if (db == nullptr) return {std::move(keys), 0};
   uint8_t p = map[db_index];
-  std::string end = detail::DbEnd(p);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf_meta));
+  MetaIterator it(db, cf_meta, p);
   uint64_t start_h = cursor == 0 ? 0 : (cursor - 1) << 1;
   uint64_t last_half = 0;
   for (it->Seek(detail::MetaPrefix(p, start_h)); it->Valid(); it->Next()) {
@@ -133,11 +151,7 @@ std::vector<std::string> Store::Impl::DoKeys(int db_index, const std::string& pa
   std::shared_lock lock(map_mu);
   if (db == nullptr) return keys;
   uint8_t p = map[db_index];
-  std::string end = detail::DbEnd(p);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf_meta));
+  MetaIterator it(db, cf_meta, p);
   for (it->Seek(std::string(1, static_cast<char>(p))); it->Valid(); it->Next()) {
     auto mk = detail::ParseMetaKey(View(it->key()));
     if (mk && (all || GlobMatch(pattern, mk->key))) keys.emplace_back(mk->key);
@@ -150,11 +164,7 @@ std::optional<std::string> Store::Impl::DoRandomKey(int db_index) {
   std::shared_lock lock(map_mu);
   if (db == nullptr) return std::nullopt;
   uint8_t p = map[db_index];
-  std::string end = detail::DbEnd(p);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf_meta));
+  MetaIterator it(db, cf_meta, p);
   it->Seek(detail::MetaPrefix(p, rng()));
   if (!it->Valid()) it->Seek(std::string(1, static_cast<char>(p)));  // wrap around
   if (!it->Valid()) return std::nullopt;
